@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0
+# kvmlab: a kit for building and grading a VMM on Linux KVM.
+# Kbuild-style: "make help" lists the targets.
+
+VERSION = 0.1.0
+
+MAKEFLAGS += -rR --no-print-directory
+
+# V=1 prints whole commands; the default prints "  CC      vmm/vm.o".
+ifeq ("$(origin V)", "command line")
+  KBUILD_VERBOSE := $(V)
+endif
+ifeq ($(KBUILD_VERBOSE),1)
+  quiet :=
+  Q :=
+else
+  quiet := quiet_
+  Q := @
+endif
+
+# O=DIR builds out of tree; the sources stay untouched.
+srctree := $(CURDIR)
+ifneq ($(O),)
+  objtree := $(abspath $(O))
+  $(shell mkdir -p $(objtree))
+else
+  objtree := $(CURDIR)
+endif
+
+# Tools. With -rR, make's built-in CC is gone: honour only a user's.
+ifeq ($(filter environment command line,$(origin CC)),)
+  CC := gcc
+endif
+LD	:= ld
+AR	:= ar
+CPP	:= $(CC) -E
+NASM	:= nasm
+CHECK	:= sparse
+CHECKFLAGS := -Wsparse-all -Wno-unknown-attribute -Wsparse-error \
+	      -D__x86_64__ -m64
+
+HOST_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE \
+	       -Wall -Wextra -Werror -Wno-missing-field-initializers
+# W=1: the warnings a careful reviewer would turn on.
+ifeq ($(W),1)
+  HOST_CFLAGS += -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+		 -Wpointer-arith -Wcast-align -Wundef -Wformat=2 \
+		 -Wwrite-strings -Wmissing-declarations
+endif
+# Freestanding guest code: no libc, no PIC, no red zone, no SSE.
+GUEST_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-builtin -nostdlib \
+		-fno-pic -fno-pie -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -fcf-protection=none \
+		-mgeneral-regs-only -Wall -Wextra -Werror
+LDFLAGS :=
+
+export srctree objtree quiet Q KBUILD_VERBOSE C
+export CC LD AR CPP NASM CHECK CHECKFLAGS HOST_CFLAGS GUEST_CFLAGS LDFLAGS
+
+include $(srctree)/tools/build/Kbuild.include
+
+build := -f $(srctree)/tools/build/Makefile.build obj
+
+guest-dirs := guest_16_bits guest_32_bits guest_64_bits
+vmm := $(objtree)/vmm/vmm
+checker := $(objtree)/checker/checker
+
+# Debian packages each goal needs; tools/deps.sh installs them as root.
+deps-build := nasm
+deps-check := $(deps-build) check pkg-config
+
+PHONY := all
+all: vmm
+
+PHONY += deps-build deps-check
+deps-build:
+	$(Q)$(srctree)/tools/deps.sh $(deps-build)
+deps-check:
+	$(Q)$(srctree)/tools/deps.sh $(deps-check)
+
+PHONY += $(guest-dirs) vmm checker
+$(guest-dirs): deps-build
+	$(Q)$(MAKE) $(build)=$@
+vmm: $(guest-dirs)
+	$(Q)$(MAKE) $(build)=vmm
+checker: vmm deps-check
+	$(Q)$(MAKE) $(build)=checker
+
+# The main scenario: the 64-bit guest in long mode.
+SCENARIO ?= long
+PHONY += run
+run: vmm
+	$(Q)$(vmm) $(RUNFLAGS) $(SCENARIO)
+
+# The test suite (Check): every scenario on KVM, and unit tests.
+PHONY += check
+check: checker
+	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) \
+		$(checker) $(CHECKFLAGS_RUN)
+
+PHONY += clean mrproper
+clean:
+	$(Q)find $(objtree) \( -name '*.o' -o -name '*.a' -o -name '*.bin' \
+		-o -name '*.lds' -o -name '*.inc' -o -name '.*.cmd' \
+		-o -name '.*.d' \) -type f -delete
+	$(Q)rm -f $(vmm) $(checker)
+	$(Q)rm -rf $(objtree)/checker/logs
+mrproper: clean
+	$(Q)rm -rf $(objtree)/skels
+
+PHONY += help
+help:
+	@echo 'Targets:'
+	@echo '  all (default)  - build vmm/vmm and the guests it embeds'
+	@echo '  run            - build and run the main scenario'
+	@echo '                   (SCENARIO=real|protected|paged|long|lab1,'
+	@echo '                    RUNFLAGS="--dump-regs ...")'
+	@echo '  check          - build and run the tests on KVM'
+	@echo '  clean          - remove what the build made'
+	@echo '  mrproper       - clean, and remove generated trees too'
+	@echo '  help           - this text'
+	@echo ''
+	@echo 'Options:'
+	@echo '  V=1            - print whole commands'
+	@echo '  O=DIR          - build into DIR instead of the source tree'
+	@echo '  C=1 | C=2      - run sparse on rebuilt | all C files'
+	@echo '  W=1            - extra compiler warnings'
+
+PHONY += FORCE
+FORCE:
+
+.PHONY: $(PHONY)

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest memory map and I/O ports: the contract between the VMM and
+ * every built-in guest. Only plain "#define NAME value" lines go here,
+ * so that the build can turn this file into a nasm include and the
+ * linker scripts can include it through cpp.
+ *
+ *   0x000000  real-mode interrupt vector table (left zero)
+ *   0x000400  result slot: the guest stores 42 here (2, 4 or 8 bytes)
+ *   0x001000  paging structures built by the VMM (paged and long mode),
+ *             or the Lab 1 program (real mode, no paging)
+ *   0x007000  end of the paging structures
+ *   0x008000  built-in guest image: load address and entry point
+ *   ...       free RAM; the stack grows down from the top of RAM
+ *   RAM end   device window (MMIO, no memslot) of GUEST_DEVICE_WINDOW
+ */
+#ifndef KVMLAB_LAYOUT_H
+#define KVMLAB_LAYOUT_H
+
+#define GUEST_RESULT_ADDR	0x400
+#define GUEST_RESULT_VALUE	42
+
+#define GUEST_PT_ADDR		0x1000
+#define GUEST_PT_END		0x7000
+
+#define GUEST_IMAGE_ADDR	0x8000
+#define LAB1_LOAD_ADDR		0x1000
+
+/* MMIO window that the VMM maps past the end of RAM. */
+#define GUEST_DEVICE_WINDOW	0x200000
+
+/* Port-mapped devices. */
+#define DEBUGCON_PORT		0xe9
+#define COM1_PORT		0x3f8
+
+#endif /* KVMLAB_LAYOUT_H */

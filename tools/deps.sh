@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh PACKAGE...: make sure the Debian packages the build needs are
+# installed. As root, install the missing ones with apt-get; otherwise
+# stop with the one command that installs them.
+set -u
+
+# Is Debian package $1 usable? Probe what the build uses from it.
+have() {
+	case $1 in
+	check)		pkg-config --exists check 2>/dev/null ;;
+	musl-tools)	command -v musl-gcc >/dev/null 2>&1 ;;
+	linux-source-*)	test -e "/usr/src/$1.tar.xz" ;;
+	*)		command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
+missing=
+for pkg in "$@"; do
+	have "$pkg" || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "kvmlab: missing packages:$missing;" \
+	     "run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+
+echo "  APT    $missing"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet: update once on failure.
+# shellcheck disable=SC2086
+if ! apt-get install -y -qq $missing >/dev/null 2>&1; then
+	apt-get update -qq >/dev/null 2>&1
+	if ! apt-get install -y -qq $missing >/dev/null; then
+		echo "kvmlab: 'apt-get install -y$missing' failed;" \
+		     "install them by hand and run make again" >&2
+		exit 1
+	fi
+fi

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The command line of vmm/vmm. */
+#ifndef VMM_ARGS_H
+#define VMM_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mode.h"
+#include "regs.h"
+
+#define ARGS_MAX_REGS		32
+#define ARGS_TIMEOUT_MIN	0.001		/* seconds */
+#define ARGS_TIMEOUT_MAX	86400.0		/* a day */
+
+enum vmm_action {
+	ACTION_RUN,
+	ACTION_HELP,
+	ACTION_VERSION,
+};
+
+struct vmm_options {
+	enum vmm_action action;
+	const char *scenario;		/* a built-in guest, or NULL */
+	const char *load_path;		/* --load FILE, or NULL */
+	uint64_t load_addr;
+	bool has_load_addr;
+	enum cpu_mode mode;
+	bool has_mode;
+	uint64_t entry;
+	bool has_entry;
+	struct reg_assign regs[ARGS_MAX_REGS];
+	unsigned int nregs;
+	uint64_t mem_size;
+	double timeout;			/* seconds; 0: none */
+	bool dump_regs;
+};
+
+/* 0 on success; otherwise one line on @err and VMM_SETUP_ERROR. */
+int args_parse(struct vmm_options *opts, int argc, char **argv, FILE *err);
+void args_usage(FILE *out);
+
+/* Numbers in C notation (0x1f, 017, 31), and sizes with K, M or G. */
+int parse_u64(const char *s, uint64_t *value);
+int parse_size(const char *s, uint64_t *value);
+
+#endif /* VMM_ARGS_H */

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A built-in guest proves it ran to the end by leaving 42 in the
+ * accumulator and in its natural word at GUEST_RESULT_ADDR. The lines
+ * printed are the assignment's own.
+ */
+#include <string.h>
+
+#include <kvmlab/layout.h>
+
+#include "check.h"
+#include "log.h"
+
+/* The word at GUEST_RESULT_ADDR, @width bytes, little-endian. */
+static int read_result(const struct guest_mem *mem, unsigned int width,
+		       uint64_t *value)
+{
+	const uint8_t *p = guest_ptr(mem, GUEST_RESULT_ADDR, width);
+
+	*value = 0;
+	if (!p)
+		return -1;
+	memcpy(value, p, width);
+	return 0;
+}
+
+int check_result(FILE *out, const struct guest_mem *mem,
+		 const struct kvm_regs *regs, enum cpu_mode mode)
+{
+	uint64_t word;
+
+	if (regs->rax != GUEST_RESULT_VALUE) {
+		fprintf(out, "Wrong result: {E,R,}AX is %lld\n",
+			(long long)regs->rax);
+		return VMM_GUEST_FAILED;
+	}
+	if (read_result(mem, mode_word_size(mode), &word) < 0 ||
+	    word != GUEST_RESULT_VALUE) {
+		fprintf(out, "Wrong result: memory at 0x%x is %lld\n",
+			GUEST_RESULT_ADDR, (long long)word);
+		return VMM_GUEST_FAILED;
+	}
+	fprintf(out, "Finished vmm\n");
+	return VMM_OK;
+}

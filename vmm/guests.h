@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The guest images embedded in vmm/vmm by guests.S. */
+#ifndef VMM_GUESTS_H
+#define VMM_GUESTS_H
+
+#include <stdint.h>
+
+extern const uint8_t guest16[], guest16_end[];
+extern const uint8_t guest32[], guest32_end[];
+extern const uint8_t guest64[], guest64_end[];
+extern const uint8_t lab1[], lab1_end[];
+
+#endif /* VMM_GUESTS_H */

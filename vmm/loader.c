@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flat images: the bytes go to RAM as they are, at the load address.
+ * A file is read straight into guest RAM once its size is known to fit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "log.h"
+
+static void report_no_fit(const struct guest_mem *mem, const char *name,
+			  uint64_t size, uint64_t gpa)
+{
+	pr_err("%s (%llu bytes) does not fit in RAM (%llu bytes) at 0x%llx; use a larger --mem or a lower load address",
+	       name, (unsigned long long)size,
+	       (unsigned long long)mem->size, (unsigned long long)gpa);
+}
+
+int load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
+	       size_t size, const char *name)
+{
+	void *dst = guest_ptr(mem, gpa, size);
+
+	if (!dst) {
+		report_no_fit(mem, name, size, gpa);
+		return -1;
+	}
+	memcpy(dst, image, size);
+	return 0;
+}
+
+static int read_all(int fd, uint8_t *dst, uint64_t size)
+{
+	while (size) {
+		ssize_t n = read(fd, dst, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		dst += n;
+		size -= n;
+	}
+	return 0;
+}
+
+int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
+	      uint64_t *size)
+{
+	struct stat st;
+	uint8_t *dst;
+	int fd, ret = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		pr_err("%s is not a regular file", path);
+		goto out;
+	}
+	if (st.st_size == 0) {
+		pr_err("%s is empty: there is no guest code in it", path);
+		goto out;
+	}
+	dst = guest_ptr(mem, gpa, st.st_size);
+	if (!dst) {
+		report_no_fit(mem, path, st.st_size, gpa);
+		goto out;
+	}
+	if (read_all(fd, dst, st.st_size) < 0) {
+		pr_err("cannot read %s: %s", path,
+		       errno ? strerror(errno) : "short read");
+		goto out;
+	}
+	*size = st.st_size;
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}

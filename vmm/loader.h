@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Putting a flat guest image into guest RAM. */
+#ifndef VMM_LOADER_H
+#define VMM_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guest_mem.h"
+
+int load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
+	       size_t size, const char *name);
+/* Read a file into RAM at @gpa; its size goes to @size. */
+int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
+	      uint64_t *size);
+
+#endif /* VMM_LOADER_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Diagnostics and exit statuses. The guest's own output goes to
+ * standard output; everything the VMM says goes to standard error as
+ * one line that starts with "vmm: ".
+ */
+#ifndef VMM_LOG_H
+#define VMM_LOG_H
+
+#include <stdio.h>
+
+#define pr_err(fmt, ...)  fprintf(stderr, "vmm: " fmt "\n", ##__VA_ARGS__)
+#define pr_warn(fmt, ...) fprintf(stderr, "vmm: warning: " fmt "\n", \
+				  ##__VA_ARGS__)
+
+/* Exit statuses of vmm/vmm, documented in --help and the README. */
+enum vmm_status {
+	VMM_OK = 0,		/* the guest halted and passed its checks */
+	VMM_GUEST_FAILED = 1,	/* wrong result, shutdown, unhandled exit */
+	VMM_SETUP_ERROR = 2,	/* bad usage or input, KVM set-up failed */
+	VMM_UNSUPPORTED = 77,	/* this host's KVM cannot run the mode */
+	VMM_TIMEOUT = 124,	/* --timeout expired (as timeout(1)) */
+};
+
+#endif /* VMM_LOG_H */

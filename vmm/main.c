@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmm: run one guest on KVM. The steps, in order: read the command
+ * line, create the VM and its RAM, plug in the devices, load the guest,
+ * create the vCPU and put it in the guest's mode, run it until it
+ * halts, then check and report.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <kvmlab/layout.h>
+
+#include "args.h"
+#include "check.h"
+#include "devices.h"
+#include "loader.h"
+#include "log.h"
+#include "run.h"
+#include "scenario.h"
+#include "timeout.h"
+
+#define VMM_VERSION	"0.1.0"
+
+/* What to run: a built-in scenario, or a flat binary from a file. */
+struct guest_plan {
+	const char *name;
+	const struct scenario *scenario;	/* NULL for --load */
+	enum cpu_mode mode;
+	uint64_t load_addr;
+	uint64_t load_size;
+	uint64_t entry;
+};
+
+struct vmm {
+	struct vm vm;
+	struct vcpu vcpu;
+	struct debugcon debugcon;
+	struct serial serial;
+};
+
+static void plan_guest(const struct vmm_options *opts,
+		       struct guest_plan *plan)
+{
+	plan->scenario = opts->scenario ? scenario_find(opts->scenario) : NULL;
+	if (plan->scenario) {
+		plan->name = plan->scenario->name;
+		plan->mode = plan->scenario->mode;
+		plan->load_addr = plan->scenario->load_addr;
+	} else {
+		plan->name = opts->load_path;
+		plan->mode = opts->mode;
+		plan->load_addr = opts->has_load_addr ? opts->load_addr :
+							GUEST_IMAGE_ADDR;
+	}
+	plan->entry = opts->has_entry ? opts->entry : plan->load_addr;
+}
+
+static int load_guest(struct vmm *vmm, const struct vmm_options *opts,
+		      struct guest_plan *plan)
+{
+	const struct scenario *s = plan->scenario;
+	struct guest_mem *mem = &vmm->vm.mem;
+
+	if (!s)
+		return load_file(mem, plan->load_addr, opts->load_path,
+				 &plan->load_size);
+	plan->load_size = s->image_end - s->image;
+	return load_image(mem, plan->load_addr, s->image, plan->load_size,
+			  s->name);
+}
+
+/* Where the vCPU starts must be RAM, reachable in its mode. */
+static int check_entry(const struct vmm *vmm, const struct guest_plan *plan)
+{
+	if (!guest_range_ok(&vmm->vm.mem, plan->entry, 1) ||
+	    plan->entry >= mode_entry_limit(plan->mode)) {
+		pr_err("entry 0x%llx is outside RAM (%llu bytes) or beyond what %s mode reaches",
+		       (unsigned long long)plan->entry,
+		       (unsigned long long)vmm->vm.mem.size,
+		       mode_name(plan->mode));
+		return -1;
+	}
+	return 0;
+}
+
+/* The page tables the VMM builds must not overwrite the image. */
+static int check_page_tables(const struct guest_plan *plan)
+{
+	if (!mode_has_page_tables(plan->mode))
+		return 0;
+	if (plan->load_addr < GUEST_PT_END &&
+	    plan->load_addr + plan->load_size > GUEST_PT_ADDR) {
+		pr_err("%s at 0x%llx overlaps the page tables at [0x%x, 0x%x); load it at 0x%x or above",
+		       plan->name, (unsigned long long)plan->load_addr,
+		       GUEST_PT_ADDR, GUEST_PT_END, GUEST_PT_END);
+		return -1;
+	}
+	return 0;
+}
+
+static int register_devices(struct vmm *vmm)
+{
+	if (debugcon_register(&vmm->debugcon, &vmm->vm.pio, stdout) ||
+	    serial_register(&vmm->serial, &vmm->vm.pio, stdout,
+			    STDIN_FILENO)) {
+		pr_err("cannot register the console devices");
+		return -1;
+	}
+	return 0;
+}
+
+/* Mode, entry and stack from the plan, then the registers asked for. */
+static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
+			    const struct guest_plan *plan)
+{
+	const struct scenario *s = plan->scenario;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	unsigned int i;
+
+	if (vcpu_get_sregs(&vmm->vcpu, &sregs))
+		return -1;
+	if (mode_setup(plan->mode, &vmm->vm.mem, plan->entry, &sregs, &regs)) {
+		pr_err("cannot build the page tables for %s mode",
+		       mode_name(plan->mode));
+		return -1;
+	}
+	for (i = 0; s && i < s->nregs; i++)
+		regs_assign(&regs, &s->regs[i]);
+	for (i = 0; i < opts->nregs; i++)
+		regs_assign(&regs, &opts->regs[i]);
+	if (vcpu_set_sregs(&vmm->vcpu, &sregs) ||
+	    vcpu_set_regs(&vmm->vcpu, &regs))
+		return -1;
+	return 0;
+}
+
+/*
+ * Some hosts (nested KVM among them) cannot run 32-bit paging: the vCPU
+ * shuts down on its very first entry, before any instruction.
+ */
+static bool paging_refused(const struct guest_plan *plan,
+			   const struct run_state *state,
+			   const struct kvm_regs *regs)
+{
+	return plan->mode == MODE_PAGED && state->nr_runs == 1 &&
+	       state->exit.error && regs->rip == plan->entry;
+}
+
+static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
+		       const struct run_state *state)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	char why[256];
+
+	if (vcpu_get_regs(&vmm->vcpu, &regs) ||
+	    vcpu_get_sregs(&vmm->vcpu, &sregs))
+		return VMM_GUEST_FAILED;
+	if (vmm->vcpu.run->exit_reason == KVM_EXIT_SHUTDOWN &&
+	    paging_refused(plan, state, &regs)) {
+		pr_err("this host's KVM does not support 32-bit paging (the vCPU shut down before its first instruction)");
+		return VMM_UNSUPPORTED;
+	}
+	exit_describe(&state->exit, vmm->vcpu.run, why, sizeof(why));
+	pr_err("%s in %s mode at rip 0x%llx", why, mode_of_sregs(&sregs),
+	       (unsigned long long)regs.rip);
+	return VMM_GUEST_FAILED;
+}
+
+static int report_halt(struct vmm *vmm, const struct vmm_options *opts,
+		       const struct guest_plan *plan)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (vcpu_get_regs(&vmm->vcpu, &regs) ||
+	    vcpu_get_sregs(&vmm->vcpu, &sregs))
+		return VMM_GUEST_FAILED;
+	fflush(stdout);
+	if (opts->dump_regs)
+		regs_dump(stderr, &regs, &sregs);
+	if (!plan->scenario)
+		return VMM_OK;
+	if (plan->scenario->report_hlt)
+		printf("%s\n", exit_reason_name(KVM_EXIT_HLT));
+	if (!plan->scenario->check_result)
+		return VMM_OK;
+	return check_result(stdout, &vmm->vm.mem, &regs, plan->mode);
+}
+
+static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
+		     const struct guest_plan *plan)
+{
+	struct run_state state;
+	enum run_result result;
+
+	if (opts->timeout > 0 && timeout_arm(vmm->vcpu.run, opts->timeout))
+		return VMM_SETUP_ERROR;
+	result = run_vcpu(&vmm->vcpu, &vmm->vm, &state);
+	timeout_disarm();
+	fflush(stdout);
+
+	switch (result) {
+	case RUN_HALTED:
+		return report_halt(vmm, opts, plan);
+	case RUN_STOPPED:
+		return report_stop(vmm, plan, &state);
+	case RUN_TIMED_OUT:
+		pr_err("timeout: the guest ran for more than %g seconds",
+		       opts->timeout);
+		return VMM_TIMEOUT;
+	default:
+		return VMM_GUEST_FAILED;
+	}
+}
+
+static int vmm_main(const struct vmm_options *opts)
+{
+	struct guest_plan plan;
+	struct vmm vmm;
+	int status = VMM_SETUP_ERROR;
+
+	plan_guest(opts, &plan);
+	if (vm_init(&vmm.vm, opts->mem_size))
+		return VMM_SETUP_ERROR;
+	if (register_devices(&vmm) || load_guest(&vmm, opts, &plan) ||
+	    check_entry(&vmm, &plan) || check_page_tables(&plan))
+		goto out_vm;
+	if (vcpu_init(&vmm.vcpu, &vmm.vm))
+		goto out_vm;
+	if (setup_vcpu_state(&vmm, opts, &plan) == 0)
+		status = run_guest(&vmm, opts, &plan);
+	vcpu_destroy(&vmm.vcpu);
+out_vm:
+	vm_destroy(&vmm.vm);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct vmm_options opts;
+	int status;
+
+	status = args_parse(&opts, argc, argv, stderr);
+	if (status)
+		return status;
+	switch (opts.action) {
+	case ACTION_HELP:
+		args_usage(stdout);
+		return VMM_OK;
+	case ACTION_VERSION:
+		printf("vmm (kvmlab) %s\n", VMM_VERSION);
+		return VMM_OK;
+	default:
+		break;
+	}
+	/* Line-buffered: guest output and diagnostics interleave right. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return vmm_main(&opts);
+}

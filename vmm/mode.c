@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU mode set-up. A vCPU comes out of reset in real mode; the VMM
+ * puts it straight into the mode the guest expects by writing the
+ * special registers KVM keeps for it: segments (with the hidden parts
+ * a mode switch would load), CR0, CR3, CR4 and EFER. No GDT is needed
+ * in guest memory, since KVM takes the segment state as given.
+ */
+#include <string.h>
+
+#include <kvmlab/layout.h>
+#include <kvmlab/x86.h>
+
+#include "mode.h"
+#include "paging.h"
+
+/* Selectors of the flat segments, as a GDT of null, code, data would. */
+#define SEL_CODE	0x8
+#define SEL_DATA	0x10
+/* Real-mode segments are 64 KiB: the code segment of an entry. */
+#define REAL_SEG_SPAN	0x10000ULL
+#define REAL_MODE_LIMIT	0x100000ULL		/* 1 MiB */
+#define FOUR_GIB	0x100000000ULL
+
+static const char *const mode_names[MODE_COUNT] = {
+	[MODE_REAL] = "real",
+	[MODE_PROTECTED] = "protected",
+	[MODE_PAGED] = "paged",
+	[MODE_LONG] = "long",
+};
+
+const char *mode_name(enum cpu_mode mode)
+{
+	return mode < MODE_COUNT ? mode_names[mode] : "unknown";
+}
+
+int mode_parse(const char *name, enum cpu_mode *mode)
+{
+	int i;
+
+	for (i = 0; i < MODE_COUNT; i++) {
+		if (!strcmp(name, mode_names[i])) {
+			*mode = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+unsigned int mode_word_size(enum cpu_mode mode)
+{
+	switch (mode) {
+	case MODE_REAL:
+		return 2;
+	case MODE_LONG:
+		return 8;
+	default:
+		return 4;
+	}
+}
+
+uint64_t mode_entry_limit(enum cpu_mode mode)
+{
+	switch (mode) {
+	case MODE_REAL:
+		return REAL_MODE_LIMIT;
+	case MODE_LONG:
+		return UINT64_MAX;
+	default:
+		return FOUR_GIB;
+	}
+}
+
+bool mode_has_page_tables(enum cpu_mode mode)
+{
+	return mode == MODE_PAGED || mode == MODE_LONG;
+}
+
+const char *mode_of_sregs(const struct kvm_sregs *sregs)
+{
+	if (!(sregs->cr0 & X86_CR0_PE))
+		return "real";
+	if (sregs->efer & X86_EFER_LMA)
+		return sregs->cs.l ? "long" : "compatibility";
+	if (sregs->cr0 & X86_CR0_PG)
+		return "paged";
+	return "protected";
+}
+
+/* Real mode: CS:IP reaches @entry; data segments start at 0. */
+static void setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
+			    uint64_t entry)
+{
+	uint64_t cs_base = entry & ~(REAL_SEG_SPAN - 1);
+	struct kvm_segment *segs[] = {
+		&sregs->ds, &sregs->es, &sregs->fs, &sregs->gs, &sregs->ss,
+	};
+	unsigned int i;
+
+	sregs->cs.selector = cs_base >> X86_REAL_SEG_SHIFT;
+	sregs->cs.base = cs_base;
+	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		segs[i]->selector = 0;
+		segs[i]->base = 0;
+	}
+	regs->rip = entry - cs_base;
+	/* SP 0 wraps: the first push lands at the top of the first 64 KiB. */
+	regs->rsp = 0;
+}
+
+static void flat_segment(struct kvm_segment *seg, uint16_t selector,
+			 uint8_t type)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->base = 0;
+	seg->limit = X86_SEG_FLAT_LIMIT;
+	seg->selector = selector;
+	seg->type = type;
+	seg->present = 1;
+	seg->dpl = 0;
+	seg->db = 1;		/* 32-bit operands and stack */
+	seg->s = 1;		/* code or data, not system */
+	seg->l = 0;
+	seg->g = 1;		/* limit in 4 KiB units */
+}
+
+/* Protected mode: flat 4 GiB code and data segments, CR0.PE. */
+static void setup_protected_mode(struct kvm_sregs *sregs)
+{
+	flat_segment(&sregs->cs, SEL_CODE, X86_SEG_TYPE_CODE_XR);
+	flat_segment(&sregs->ds, SEL_DATA, X86_SEG_TYPE_DATA_RW);
+	sregs->es = sregs->ds;
+	sregs->fs = sregs->ds;
+	sregs->gs = sregs->ds;
+	sregs->ss = sregs->ds;
+	sregs->cr0 |= X86_CR0_PE;
+}
+
+/* The CR0 bits an OS sets once paging is on (as kvm-hello-world). */
+#define CR0_PAGED	(X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | \
+			 X86_CR0_WP | X86_CR0_AM | X86_CR0_PG)
+
+/* 32-bit paging: protected mode plus a page directory of 4 MiB pages. */
+static int setup_paged_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
+{
+	uint64_t map = paging_map_size(mem->size, X86_PAGE_4M);
+
+	if (paging_build_32(mem, GUEST_PT_ADDR, map))
+		return -1;
+	setup_protected_mode(sregs);
+	sregs->cr3 = GUEST_PT_ADDR;
+	sregs->cr4 = X86_CR4_PSE;
+	sregs->cr0 = CR0_PAGED;
+	sregs->efer = 0;
+	return 0;
+}
+
+/*
+ * Long mode: PAE paging with 4 levels, EFER.LME and LMA (KVM checks
+ * they agree with CR0.PG), and a 64-bit code segment (L = 1, D = 0).
+ */
+static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
+{
+	uint64_t map = paging_map_size(mem->size, X86_PAGE_2M);
+
+	if (paging_build_4level(mem, GUEST_PT_ADDR, GUEST_PT_END, map))
+		return -1;
+	setup_protected_mode(sregs);
+	sregs->cs.l = 1;
+	sregs->cs.db = 0;
+	sregs->cr3 = GUEST_PT_ADDR;
+	/* OSFXSR and OSXMMEXCPT: compiled code may use SSE. */
+	sregs->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	sregs->cr0 = CR0_PAGED;
+	sregs->efer = X86_EFER_LME | X86_EFER_LMA;
+	return 0;
+}
+
+int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
+	       struct kvm_sregs *sregs, struct kvm_regs *regs)
+{
+	int ret = 0;
+
+	memset(regs, 0, sizeof(*regs));
+	regs->rflags = X86_RFLAGS_FIXED;
+	regs->rip = entry;
+	regs->rsp = mem->size;
+
+	switch (mode) {
+	case MODE_REAL:
+		setup_real_mode(sregs, regs, entry);
+		break;
+	case MODE_PROTECTED:
+		setup_protected_mode(sregs);
+		break;
+	case MODE_PAGED:
+		ret = setup_paged_mode(sregs, mem);
+		break;
+	case MODE_LONG:
+		ret = setup_long_mode(sregs, mem);
+		break;
+	default:
+		ret = -1;
+	}
+	return ret;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The general registers of struct kvm_regs, by name: for --reg and for
+ * the dump after the halt.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "regs.h"
+
+#define REG(id, name)	[id] = { #name, offsetof(struct kvm_regs, name) }
+
+static const struct {
+	const char *name;
+	size_t offset;
+} reg_table[NR_REGS] = {
+	REG(REG_RAX, rax), REG(REG_RBX, rbx), REG(REG_RCX, rcx),
+	REG(REG_RDX, rdx), REG(REG_RSI, rsi), REG(REG_RDI, rdi),
+	REG(REG_RSP, rsp), REG(REG_RBP, rbp), REG(REG_R8, r8),
+	REG(REG_R9, r9), REG(REG_R10, r10), REG(REG_R11, r11),
+	REG(REG_R12, r12), REG(REG_R13, r13), REG(REG_R14, r14),
+	REG(REG_R15, r15), REG(REG_RIP, rip), REG(REG_RFLAGS, rflags),
+};
+
+int regs_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NR_REGS; i++)
+		if (!strcmp(reg_table[i].name, name))
+			return i;
+	return -1;
+}
+
+static uint64_t *reg_slot(struct kvm_regs *regs, int reg)
+{
+	return (uint64_t *)((char *)regs + reg_table[reg].offset);
+}
+
+void regs_assign(struct kvm_regs *regs, const struct reg_assign *assign)
+{
+	if (assign->reg >= 0 && assign->reg < NR_REGS)
+		*reg_slot(regs, assign->reg) = assign->value;
+}
+
+uint64_t regs_value(const struct kvm_regs *regs, int reg)
+{
+	return *reg_slot((struct kvm_regs *)regs, reg);
+}
+
+static void dump_segment(FILE *out, const char *name,
+			 const struct kvm_segment *seg)
+{
+	fprintf(out,
+		"%-6s selector 0x%04x base 0x%016llx limit 0x%08x type 0x%x dpl %u db %u l %u g %u\n",
+		name, seg->selector, (unsigned long long)seg->base,
+		seg->limit, seg->type, seg->dpl, seg->db, seg->l, seg->g);
+}
+
+void regs_dump(FILE *out, const struct kvm_regs *regs,
+	       const struct kvm_sregs *sregs)
+{
+	int i;
+
+	for (i = 0; i < NR_REGS; i++)
+		fprintf(out, "%-6s 0x%016llx\n", reg_table[i].name,
+			(unsigned long long)regs_value(regs, i));
+	dump_segment(out, "cs", &sregs->cs);
+	dump_segment(out, "ds", &sregs->ds);
+	dump_segment(out, "es", &sregs->es);
+	dump_segment(out, "fs", &sregs->fs);
+	dump_segment(out, "gs", &sregs->gs);
+	dump_segment(out, "ss", &sregs->ss);
+	fprintf(out, "%-6s 0x%016llx\n", "cr0", (unsigned long long)sregs->cr0);
+	fprintf(out, "%-6s 0x%016llx\n", "cr3", (unsigned long long)sregs->cr3);
+	fprintf(out, "%-6s 0x%016llx\n", "cr4", (unsigned long long)sregs->cr4);
+	fprintf(out, "%-6s 0x%016llx\n", "efer",
+		(unsigned long long)sregs->efer);
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Built-in scenarios. Each names an embedded guest, the mode the vCPU
+ * starts in, and what proves the run right.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <kvmlab/layout.h>
+
+#include "guests.h"
+#include "scenario.h"
+
+/* Lab 1 adds AX and BX: 4 + 2 prints "6". */
+#define LAB1_RAX	4
+#define LAB1_RBX	2
+
+static const struct scenario scenarios[] = {
+	{
+		.name = "real",
+		.mode = MODE_REAL,
+		.image = guest16,
+		.image_end = guest16_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+		.check_result = true,
+	},
+	{
+		.name = "protected",
+		.mode = MODE_PROTECTED,
+		.image = guest32,
+		.image_end = guest32_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+		.check_result = true,
+	},
+	{
+		.name = "paged",
+		.mode = MODE_PAGED,
+		.image = guest32,
+		.image_end = guest32_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+		.check_result = true,
+	},
+	{
+		.name = "long",
+		.mode = MODE_LONG,
+		.image = guest64,
+		.image_end = guest64_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+		.check_result = true,
+	},
+	{
+		.name = "lab1",
+		.mode = MODE_REAL,
+		.image = lab1,
+		.image_end = lab1_end,
+		.load_addr = LAB1_LOAD_ADDR,
+		.regs = { { REG_RAX, LAB1_RAX }, { REG_RBX, LAB1_RBX } },
+		.nregs = 2,
+		.report_hlt = true,
+	},
+};
+
+#define NR_SCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
+
+const struct scenario *scenario_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_SCENARIOS; i++)
+		if (!strcmp(scenarios[i].name, name))
+			return &scenarios[i];
+	return NULL;
+}
+
+const char *scenario_names(void)
+{
+	static char names[128];
+	size_t i;
+
+	if (names[0])
+		return names;
+	for (i = 0; i < NR_SCENARIOS; i++) {
+		if (i)
+			strncat(names, ", ", sizeof(names) - strlen(names) - 1);
+		strncat(names, scenarios[i].name,
+			sizeof(names) - strlen(names) - 1);
+	}
+	return names;
+}

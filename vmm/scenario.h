@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The built-in scenarios: which embedded guest, in which mode. */
+#ifndef VMM_SCENARIO_H
+#define VMM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mode.h"
+#include "regs.h"
+
+#define SCENARIO_MAX_REGS	2
+
+struct scenario {
+	const char *name;
+	enum cpu_mode mode;
+	const uint8_t *image;
+	const uint8_t *image_end;
+	uint64_t load_addr;		/* also the entry point */
+	struct reg_assign regs[SCENARIO_MAX_REGS];
+	unsigned int nregs;
+	bool check_result;		/* 42 in RAX and at 0x400 */
+	bool report_hlt;		/* print the exit, as Lab 1 does */
+};
+
+const struct scenario *scenario_find(const char *name);
+/* "real, protected, ...": the names, for messages. */
+const char *scenario_names(void);
+
+#endif /* VMM_SCENARIO_H */

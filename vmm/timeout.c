@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A POSIX timer aimed at the vCPU thread. Its signal handler sets
+ * kvm_run.immediate_exit, so that even a signal that lands just before
+ * KVM_RUN is entered makes KVM_RUN return at once with EINTR.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "timeout.h"
+
+#define TIMEOUT_SIGNAL	SIGALRM
+/* glibc before 2.41 names the thread-id field of struct sigevent so. */
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id	_sigev_un._tid
+#endif
+#define NSEC_PER_SEC	1000000000L
+
+static volatile sig_atomic_t expired;
+static struct kvm_run *volatile armed_run;
+static timer_t timer;
+static bool timer_armed;
+
+static void timeout_handler(int sig)
+{
+	(void)sig;
+	expired = 1;
+	if (armed_run)
+		armed_run->immediate_exit = 1;
+}
+
+int timeout_arm(struct kvm_run *run, double seconds)
+{
+	struct sigaction sa = { .sa_handler = timeout_handler };
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = TIMEOUT_SIGNAL,
+	};
+	struct itimerspec its = { 0 };
+
+	/* No SA_RESTART: the point is to break KVM_RUN with EINTR. */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(TIMEOUT_SIGNAL, &sa, NULL) < 0)
+		goto fail;
+	armed_run = run;
+	sev.sigev_notify_thread_id = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0)
+		goto fail;
+	its.it_value.tv_sec = (time_t)seconds;
+	its.it_value.tv_nsec = (long)((seconds - its.it_value.tv_sec) *
+				      NSEC_PER_SEC);
+	if (timer_settime(timer, 0, &its, NULL) < 0) {
+		timer_delete(timer);
+		goto fail;
+	}
+	timer_armed = true;
+	return 0;
+fail:
+	pr_err("cannot arm the timeout: %s", strerror(errno));
+	return -1;
+}
+
+bool timeout_expired(void)
+{
+	return expired;
+}
+
+void timeout_disarm(void)
+{
+	if (timer_armed)
+		timer_delete(timer);
+	timer_armed = false;
+	armed_run = NULL;
+}

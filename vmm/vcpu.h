@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A virtual CPU: its file descriptor and the kvm_run page it shares. */
+#ifndef VMM_VCPU_H
+#define VMM_VCPU_H
+
+#include <stddef.h>
+
+#include <linux/kvm.h>
+
+#include "vm.h"
+
+struct vcpu {
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;	/* of the mapping, from KVM */
+};
+
+int vcpu_init(struct vcpu *vcpu, struct vm *vm);
+void vcpu_destroy(struct vcpu *vcpu);
+
+int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs);
+int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs);
+int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs);
+int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs);
+
+#endif /* VMM_VCPU_H */
