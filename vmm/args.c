@@ -131,7 +131,10 @@ static int parse_mem(struct vmm_options *opts, const char *arg, FILE *err)
 	return 0;
 }
 
-/* FILE[@GPA]: the last '@' splits only if a number follows it. */
+/*
+ * FILE[@GPA]: the last '@' splits only if a number follows it. The
+ * '@' is overwritten in place, as argv strings are ours to modify.
+ */
 static int parse_load(struct vmm_options *opts, char *arg, FILE *err)
 {
 	char *at = strrchr(arg, '@');
@@ -284,7 +287,7 @@ int args_parse(struct vmm_options *opts, int argc, char **argv, FILE *err)
 	opts->mem_size = VM_MEM_DEFAULT;
 	opterr = 0;
 	optind = 0;	/* glibc: start afresh, as the tests parse often */
-	while ((opt = getopt_long(argc, argv, "+:m:hV", long_options,
+	while ((opt = getopt_long(argc, argv, ":m:hV", long_options,
 				  NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			fprintf(err, "vmm: %s '%s'; see vmm --help\n",

@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "bus.h"
-#include "log.h"
 
 void bus_init(struct bus *bus, const char *name)
 {
 	memset(bus, 0, sizeof(*bus));
 	bus->name = name;
+	bus->report = stderr;
 }
 
 static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
@@ -58,6 +58,17 @@ const struct bus_device *bus_find(const struct bus *bus, uint64_t addr)
 	return NULL;
 }
 
+static bool bus_overlaps(const struct bus *bus, uint64_t addr, uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < bus->ndevices; i++)
+		if (ranges_overlap(addr, len, bus->devices[i].base,
+				   bus->devices[i].len))
+			return true;
+	return false;
+}
+
 /* Say once per address that nothing is there; the guest goes on. */
 static void bus_report_unclaimed(struct bus *bus, uint64_t addr,
 				 uint32_t len, bool is_write)
@@ -71,13 +82,31 @@ static void bus_report_unclaimed(struct bus *bus, uint64_t addr,
 	if (bus->nreported == BUS_MAX_REPORTED)
 		return;
 	bus->reported[bus->nreported++] = addr;
-	pr_warn("unclaimed %s %s at 0x%llx (%u bytes): %s",
+	if (!bus->report)
+		return;
+	fprintf(bus->report,
+		"vmm: warning: unclaimed %s %s at 0x%llx (%u bytes): %s\n",
 		bus->name, is_write ? "write" : "read",
 		(unsigned long long)addr, len,
 		is_write ? "dropped" : "reads as all ones");
 	if (bus->nreported == BUS_MAX_REPORTED)
-		pr_warn("further unclaimed %s addresses are not reported",
+		fprintf(bus->report,
+			"vmm: warning: further unclaimed %s addresses are not reported\n",
 			bus->name);
+}
+
+static int bus_access_bytes(struct bus *bus, uint64_t addr, uint8_t *data,
+			    uint32_t len, bool is_write)
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < len; i++) {
+		ret = bus_access(bus, addr + i, data + i, 1, is_write);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
 }
 
 int bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
@@ -87,14 +116,19 @@ int bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 
 	if (len == 0 || len > BUS_MAX_ACCESS)
 		return -1;
-	/* An access that runs past its device's range is nobody's. */
 	dev = bus_find(bus, addr);
-	if (!dev || len > dev->len - (addr - dev->base)) {
-		bus_report_unclaimed(bus, addr, len, is_write);
-		if (!is_write)
-			memset(data, 0xff, len);
-		return 0;
-	}
-	return dev->handler(dev->opaque, addr - dev->base, data, len,
-			    is_write);
+	if (dev && len <= dev->len - (addr - dev->base))
+		return dev->handler(dev->opaque, addr - dev->base, data, len,
+				    is_write);
+	/*
+	 * Across a device's edge: route each byte on its own, as the byte
+	 * lanes of a PC bus would. A device never sees an access that
+	 * runs past its range.
+	 */
+	if (len > 1 && bus_overlaps(bus, addr, len))
+		return bus_access_bytes(bus, addr, data, len, is_write);
+	bus_report_unclaimed(bus, addr, len, is_write);
+	if (!is_write)
+		memset(data, 0xff, len);
+	return 0;
 }

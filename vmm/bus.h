@@ -2,14 +2,16 @@
 /*
  * An address-range bus. The VMM has two: one for I/O ports and one for
  * MMIO. A device claims a range with a handler; the exit loop hands
- * each access to the bus, which finds the owner. Accesses nobody
- * claims read as all ones and drop writes, as on a real PC bus.
+ * each access to the bus, which finds the owner. An access that
+ * straddles a device's edge is split into bytes. Bytes nobody claims
+ * read as all ones and drop writes, as on a real PC bus.
  */
 #ifndef VMM_BUS_H
 #define VMM_BUS_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define BUS_MAX_DEVICES		16
 /* Distinct unclaimed addresses reported on stderr, then silence. */
@@ -36,6 +38,7 @@ struct bus_device {
 
 struct bus {
 	const char *name;	/* "port" or "MMIO", for messages */
+	FILE *report;		/* unclaimed accesses, said once; or NULL */
 	struct bus_device devices[BUS_MAX_DEVICES];
 	unsigned int ndevices;
 	uint64_t unclaimed;	/* accesses no device claimed */

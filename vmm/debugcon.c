@@ -14,16 +14,14 @@ static int debugcon_io(void *opaque, uint64_t offset, uint8_t *data,
 		       uint32_t len, bool is_write)
 {
 	struct debugcon *con = opaque;
-	uint32_t i;
 
+	/* One port: the bus hands over single bytes at offset 0 only. */
 	(void)offset;
-	if (!is_write) {
-		for (i = 0; i < len; i++)
-			data[i] = i ? 0 : DEBUGCON_READBACK;
-		return 0;
-	}
-	/* A 16- or 32-bit OUT prints all its bytes, lowest first. */
-	fwrite(data, 1, len, con->out);
+	(void)len;
+	if (is_write)
+		fputc(data[0], con->out);
+	else
+		data[0] = DEBUGCON_READBACK;
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 
 #include "bus.h"
 
-/* Port 0xe9: every byte written goes to @out; a read returns 0xe9. */
+/* Port 0xe9: each byte written goes to @out; a read returns 0xe9. */
 struct debugcon {
 	FILE *out;
 };

@@ -11,7 +11,7 @@
 #include <kvmlab/layout.h>
 
 #include "args.h"
-#include "check.h"
+#include "result.h"
 #include "devices.h"
 #include "loader.h"
 #include "log.h"

@@ -8,7 +8,7 @@
 
 #include <kvmlab/layout.h>
 
-#include "check.h"
+#include "result.h"
 #include "log.h"
 
 /* The word at GUEST_RESULT_ADDR, @width bytes, little-endian. */

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The process runner. Output is read through pipes with poll() until
+ * both close; a VMM that outlives RUN_DEADLINE is killed, so a hang
+ * fails one test and never the whole grading run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+#define NOBODY_ID	65534
+#define MS_PER_SEC	1000
+
+const char *vmm_path(void)
+{
+	const char *p = getenv("KVMLAB_VMM");
+
+	return p && *p ? p : "vmm/vmm";
+}
+
+const char *guest_path(const char *name)
+{
+	static char path[4096];
+	const char *obj = getenv("KVMLAB_OBJTREE");
+
+	snprintf(path, sizeof(path), "%s/checker/guests/%s.bin",
+		 obj && *obj ? obj : ".", name);
+	return path;
+}
+
+unsigned int count_of(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+	size_t len = strlen(needle);
+
+	while (len && (hay = strstr(hay, needle))) {
+		n++;
+		hay += len;
+	}
+	return n;
+}
+
+unsigned int line_count(const char *s)
+{
+	return count_of(s, "\n");
+}
+
+static void child_exec(const struct run_opts *o, const char *const *argv,
+		       int in, int out, int err)
+{
+	const char *args[64] = { vmm_path() };
+	unsigned int i;
+
+	dup2(in, STDIN_FILENO);
+	dup2(out, STDOUT_FILENO);
+	dup2(err, STDERR_FILENO);
+	for (i = 0; o && o->env && o->env[i]; i++)
+		putenv((char *)o->env[i]);
+	if (o && o->drop_root && geteuid() == 0 &&
+	    (setgid(NOBODY_ID) || setuid(NOBODY_ID)))
+		_exit(127);
+	for (i = 0; argv[i] && i + 2 < sizeof(args) / sizeof(args[0]); i++)
+		args[i + 1] = argv[i];
+	execv(args[0], (char *const *)args);
+	fprintf(stderr, "checker: cannot run %s: %s\n", args[0],
+		strerror(errno));
+	_exit(127);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * MS_PER_SEC + ts.tv_nsec / 1000000;
+}
+
+/* Append what a pipe has to a buffer; close it at EOF. */
+static void drain(struct pollfd *p, char *buf, size_t *len)
+{
+	char sink[4096];
+	ssize_t n;
+	size_t room = RUN_OUTPUT_MAX - 1 - *len;
+
+	n = read(p->fd, room ? buf + *len : sink, room ? room : sizeof(sink));
+	if (n > 0 && room)
+		*len += n;
+	if (n == 0 || (n < 0 && errno != EINTR)) {
+		close(p->fd);
+		p->fd = -1;
+	}
+}
+
+static void collect(struct vmm_run *r, pid_t pid, int out, int err)
+{
+	struct pollfd fds[2] = {
+		{ .fd = out, .events = POLLIN },
+		{ .fd = err, .events = POLLIN },
+	};
+	long deadline = now_ms() + RUN_DEADLINE * MS_PER_SEC;
+	int wstatus = 0;
+
+	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+		long left = deadline - now_ms();
+
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			r->killed = true;
+			break;
+		}
+		if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents)
+			drain(&fds[0], r->out, &r->out_len);
+		if (fds[1].revents)
+			drain(&fds[1], r->err, &r->err_len);
+	}
+	if (fds[0].fd >= 0)
+		close(fds[0].fd);
+	if (fds[1].fd >= 0)
+		close(fds[1].fd);
+	waitpid(pid, &wstatus, 0);
+	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
+					 128 + WTERMSIG(wstatus);
+}
+
+/* The last lines of @s, for a failure message. */
+static const char *tail_of(const char *s, size_t len, unsigned int lines)
+{
+	const char *p = s + len;
+
+	while (p > s && lines) {
+		p--;
+		if (*p == '\n' && p + 1 != s + len)
+			lines--;
+	}
+	return p == s ? p : p + 1;
+}
+
+#define SUMMARY_TAIL_LINES	3
+
+static void summarize(struct vmm_run *r)
+{
+	snprintf(r->summary, sizeof(r->summary),
+		 "status %d%s; stdout: \"%.200s\"; stderr ends: \"%.400s\"",
+		 r->status, r->killed ? " (killed: hung)" : "",
+		 tail_of(r->out, r->out_len, SUMMARY_TAIL_LINES),
+		 tail_of(r->err, r->err_len, SUMMARY_TAIL_LINES));
+}
+
+static void save_transcript(const struct vmm_run *r, const char *name,
+			    const char *const *argv)
+{
+	const char *obj = getenv("KVMLAB_OBJTREE");
+	char path[4096];
+	unsigned int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/checker/logs",
+		 obj && *obj ? obj : ".");
+	mkdir(path, 0755);
+	snprintf(path + strlen(path), sizeof(path) - strlen(path),
+		 "/%s.log", name);
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "$ %s", vmm_path());
+	for (i = 0; argv[i]; i++)
+		fprintf(f, " %s", argv[i]);
+	fprintf(f, "\nstatus: %d%s\n--- stdout\n%s--- stderr\n%s---\n",
+		r->status, r->killed ? " (killed after the deadline)" : "",
+		r->out, r->err);
+	fclose(f);
+}
+
+int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
+	    const char *const *argv)
+{
+	int in[2], out[2], err[2];
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
+	    pipe2(err, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		child_exec(o, argv, in[0], out[1], err[1]);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	/* Inputs are small: the pipe holds them without a reader. */
+	if (o && o->input &&
+	    write(in[1], o->input, strlen(o->input)) < 0)
+		perror("checker: writing the VMM's input");
+	close(in[1]);
+	collect(r, pid, out[0], err[0]);
+	summarize(r);
+	save_transcript(r, name, argv);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running vmm/vmm as the user would: a child process with its own
+ * stdin, stdout and stderr, a hard deadline, and a transcript saved
+ * under the build directory for every run.
+ */
+#ifndef CHECKER_RUNNER_H
+#define CHECKER_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RUN_OUTPUT_MAX	(64 * 1024)
+/* The runner kills a VMM still running after this many seconds. */
+#define RUN_DEADLINE	20
+
+struct run_opts {
+	const char *input;		/* written to stdin, then EOF */
+	const char *const *env;		/* extra NAME=VALUE, NULL-ended */
+	bool drop_root;			/* run as nobody, if root */
+};
+
+struct vmm_run {
+	int status;			/* exit status, or 128 + signal */
+	bool killed;			/* past RUN_DEADLINE */
+	char out[RUN_OUTPUT_MAX];
+	size_t out_len;
+	char err[RUN_OUTPUT_MAX];
+	size_t err_len;
+	char summary[1024];		/* for failure messages */
+};
+
+/* Run the VMM with @argv (NULL-ended, without argv[0]). */
+int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
+	    const char *const *argv);
+
+#define VMM(r, ...)							\
+	run_vmm(r, __func__, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+#define VMM_OPTS(r, o, ...)						\
+	run_vmm(r, __func__, o, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* Paths of the VMM and of a test guest built with the checker. */
+const char *vmm_path(void);
+const char *guest_path(const char *name);
+
+/* How many times @needle occurs in @hay. */
+unsigned int count_of(const char *hay, const char *needle);
+unsigned int line_count(const char *s);
+
+#endif /* CHECKER_RUNNER_H */

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End to end on KVM: each built-in scenario and the test guests of
+ * checker/guests, run through vmm/vmm as a user would.
+ */
+#include "tests.h"
+
+START_TEST(test_real_mode)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "real");
+	assert_status(&r, 0);
+	assert_stdout(&r, "Hello from real mode!\nFinished vmm\n");
+}
+END_TEST
+
+START_TEST(test_protected_mode)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "protected");
+	assert_status(&r, 0);
+	assert_stdout(&r, "Hello from 32-bit protected mode!\nFinished vmm\n");
+}
+END_TEST
+
+/*
+ * 32-bit paging runs on ordinary hosts; nested KVM may refuse it, and
+ * then the VMM must say so (status 77), not blame the guest.
+ */
+START_TEST(test_paged_mode)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "paged");
+	if (r.status == 77) {
+		assert_stderr_has(&r, "does not support 32-bit paging");
+		ck_assert_msg(r.out_len == 0, "no guest output expected; got %s",
+			      r.summary);
+		return;
+	}
+	assert_status(&r, 0);
+	assert_stdout(&r, "Hello from 32-bit paged mode!\nFinished vmm\n");
+}
+END_TEST
+
+START_TEST(test_long_mode)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "long");
+	assert_status(&r, 0);
+	assert_stdout(&r, "Hello, world!\nFinished vmm\n");
+}
+END_TEST
+
+START_TEST(test_long_mode_large_ram)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--mem", "3G", "long");
+	assert_status(&r, 0);
+	assert_stdout(&r, "Hello, world!\nFinished vmm\n");
+}
+END_TEST
+
+START_TEST(test_lab1)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "lab1");
+	assert_status(&r, 0);
+	assert_stdout(&r, "6\nKVM_EXIT_HLT\n");
+	ck_assert_msg(r.err_len == 0, "expected nothing on stderr; got %s",
+		      r.summary);
+}
+END_TEST
+
+/* The register values of the kvm-ioctls example after the halt. */
+START_TEST(test_lab1_dump_regs)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--dump-regs", "lab1");
+	assert_status(&r, 0);
+	assert_stdout(&r, "6\nKVM_EXIT_HLT\n");
+	assert_stderr_has(&r, "rdx    0x00000000000003f8\n");
+	assert_stderr_has(&r, "rax    0x000000000000000a\n");
+	assert_stderr_has(&r, "rbx    0x0000000000000002\n");
+	assert_stderr_has(&r, "rip    0x000000000000100c\n");
+	assert_stderr_has(&r, "cs     selector 0x0000 base 0x0000000000000000");
+}
+END_TEST
+
+START_TEST(test_lab1_reg_option)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--reg", "rax=3", "--reg", "rbx=0x4",
+	    "lab1");
+	assert_status(&r, 0);
+	assert_stdout(&r, "7\nKVM_EXIT_HLT\n");
+}
+END_TEST
+
+START_TEST(test_string_io)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--mode", "real", "--load",
+	    guest_path("string_io"));
+	assert_status(&r, 0);
+	assert_stdout(&r, "bytes;words;dwords\n");
+	/* The high bytes went to 0xea..0xec: unclaimed, each said once. */
+	assert_stderr_has(&r, "unclaimed port write at 0xea (1 bytes)");
+	assert_stderr_has(&r, "unclaimed port write at 0xec (1 bytes)");
+	ck_assert_msg(count_of(r.err, "at 0xea ") == 1,
+		      "expected one report for 0xea; got %s", r.summary);
+}
+END_TEST
+
+START_TEST(test_com1_input)
+{
+	const struct run_opts o = { .input = "hello, kvm\nignored\n" };
+	struct vmm_run r;
+
+	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "--mode", "real", "--load",
+		 guest_path("com1_echo"));
+	assert_status(&r, 0);
+	assert_stdout(&r, "HELLO, KVM\n");
+}
+END_TEST
+
+START_TEST(test_mmio_unclaimed)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--mode", "protected", "--load",
+	    guest_path("mmio"));
+	assert_status(&r, 0);
+	assert_stdout(&r, "all ones\n");
+	assert_stderr_has(&r, "unclaimed MMIO write at 0x200000 (1 bytes)");
+	assert_stderr_has(&r, "unclaimed MMIO read at 0x200008 (1 bytes)");
+	assert_stderr_has(&r, "unclaimed MMIO read at 0x200010 (2 bytes)");
+	/* Three stores and a load at 0x200000: reported once. */
+	ck_assert_msg(count_of(r.err, "at 0x200000 ") == 1,
+		      "expected one report for 0x200000; got %s", r.summary);
+}
+END_TEST
+
+START_TEST(test_load_entry)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--mode", "real", "--load",
+	    guest_path("entry"), "--entry", "0x8010");
+	assert_status(&r, 0);
+	assert_stdout(&r, "E\n");
+	ck_assert_msg(r.err_len == 0, "expected nothing on stderr; got %s",
+		      r.summary);
+}
+END_TEST
+
+START_TEST(test_triple_fault)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--mode", "protected", "--load",
+	    guest_path("triple_fault"));
+	assert_status(&r, 1);
+	ck_assert_msg(strstr(r.err, "KVM_EXIT_SHUTDOWN") ||
+		      strstr(r.err, "KVM_EXIT_INTERNAL_ERROR"),
+		      "expected the exit named on stderr; got %s", r.summary);
+	assert_stderr_has(&r, "in protected mode at rip 0x");
+}
+END_TEST
+
+START_TEST(test_timeout)
+{
+	struct vmm_run r;
+
+	VMM(&r, "--timeout", "0.5", "--mode", "protected", "--load",
+	    guest_path("spin"));
+	assert_status(&r, 124);
+	assert_stderr_has(&r, "timeout");
+	ck_assert_msg(line_count(r.err) == 1, "expected one line; got %s",
+		      r.summary);
+}
+END_TEST
+
+Suite *scenario_suite(void)
+{
+	Suite *s = suite_create("scenarios");
+	TCase *tc = tcase_create("kvm");
+
+	tcase_set_timeout(tc, KVM_TEST_TIMEOUT);
+	tcase_add_test(tc, test_real_mode);
+	tcase_add_test(tc, test_protected_mode);
+	tcase_add_test(tc, test_paged_mode);
+	tcase_add_test(tc, test_long_mode);
+	tcase_add_test(tc, test_long_mode_large_ram);
+	tcase_add_test(tc, test_lab1);
+	tcase_add_test(tc, test_lab1_dump_regs);
+	tcase_add_test(tc, test_lab1_reg_option);
+	tcase_add_test(tc, test_string_io);
+	tcase_add_test(tc, test_com1_input);
+	tcase_add_test(tc, test_mmio_unclaimed);
+	tcase_add_test(tc, test_load_entry);
+	tcase_add_test(tc, test_triple_fault);
+	tcase_add_test(tc, test_timeout);
+	suite_add_tcase(s, tc);
+	return s;
+}

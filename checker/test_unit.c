@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the VMM's pure parts, without /dev/kvm: the command
+ * line, the buses, the page tables, the mode set-up and the exit
+ * handler fed with fake exits.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <kvmlab/layout.h>
+#include <kvmlab/x86.h>
+
+#include "args.h"
+#include "bus.h"
+#include "devices.h"
+#include "exit.h"
+#include "mode.h"
+#include "paging.h"
+#include "vm.h"
+#include "tests.h"
+
+#define MIB		0x100000ULL
+#define GIB		0x40000000ULL
+
+/* ---- command line ---- */
+
+START_TEST(test_parse_u64)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(parse_u64("42", &v), 0);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(parse_u64("0x2a", &v), 0);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(parse_u64("052", &v), 0);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(parse_u64("0xffffffffffffffff", &v), 0);
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert_int_eq(parse_u64("0x10000000000000000", &v), -1);
+	ck_assert_int_eq(parse_u64("-1", &v), -1);
+	ck_assert_int_eq(parse_u64("", &v), -1);
+	ck_assert_int_eq(parse_u64("4x", &v), -1);
+	ck_assert_int_eq(parse_u64(" 4", &v), -1);
+}
+END_TEST
+
+START_TEST(test_parse_size)
+{
+	uint64_t v;
+
+	ck_assert_int_eq(parse_size("1M", &v), 0);
+	ck_assert_uint_eq(v, MIB);
+	ck_assert_int_eq(parse_size("64k", &v), 0);
+	ck_assert_uint_eq(v, 0x10000);
+	ck_assert_int_eq(parse_size("3G", &v), 0);
+	ck_assert_uint_eq(v, 3 * GIB);
+	ck_assert_int_eq(parse_size("0x1000", &v), 0);
+	ck_assert_uint_eq(v, 0x1000);
+	/* 2^34 G overflows 64 bits. */
+	ck_assert_int_eq(parse_size("17179869184G", &v), -1);
+	ck_assert_int_eq(parse_size("M", &v), -1);
+	ck_assert_int_eq(parse_size("12Q", &v), -1);
+	ck_assert_int_eq(parse_size("", &v), -1);
+}
+END_TEST
+
+/* Parse a NULL-ended argv; keep the one error line in @err. */
+static int parse(struct vmm_options *o, char *err, size_t errlen,
+		 const char *const *args)
+{
+	char *argv[32] = { "vmm" };
+	int argc = 1, ret;
+	FILE *f = fmemopen(err, errlen, "w");
+
+	/* args_parse() may write into its strings, as into a real argv. */
+	while (*args && argc < 31)
+		argv[argc++] = strdup(*args++);
+	ret = args_parse(o, argc, argv, f);
+	fclose(f);
+	return ret;
+}
+
+#define PARSE(o, err, ...)						\
+	parse(o, err, sizeof(err), (const char *const[]){ __VA_ARGS__, NULL })
+
+START_TEST(test_args_scenario)
+{
+	struct vmm_options o;
+	char err[256] = "";
+
+	ck_assert_int_eq(PARSE(&o, err, "--mem", "2M", "--timeout", "1.5",
+			       "--dump-regs", "long"), 0);
+	ck_assert_str_eq(o.scenario, "long");
+	ck_assert_uint_eq(o.mem_size, 2 * MIB);
+	ck_assert(o.timeout > 1.49 && o.timeout < 1.51);
+	ck_assert(o.dump_regs);
+	ck_assert_ptr_null(o.load_path);
+	ck_assert_str_eq(err, "");
+}
+END_TEST
+
+START_TEST(test_args_load)
+{
+	struct vmm_options o;
+	char err[256] = "";
+
+	ck_assert_int_eq(PARSE(&o, err, "--mode", "long", "--load",
+			       "guest@name.bin@0x9000",
+			       "--entry", "0x9010", "--reg", "rdi=7",
+			       "--reg", "r15=0x10"), 0);
+	ck_assert_str_eq(o.load_path, "guest@name.bin");
+	ck_assert(o.has_load_addr);
+	ck_assert_uint_eq(o.load_addr, 0x9000);
+	ck_assert_uint_eq(o.entry, 0x9010);
+	ck_assert_int_eq(o.mode, MODE_LONG);
+	ck_assert_uint_eq(o.nregs, 2);
+	ck_assert_int_eq(o.regs[0].reg, REG_RDI);
+	ck_assert_uint_eq(o.regs[0].value, 7);
+	ck_assert_int_eq(o.regs[1].reg, REG_R15);
+	ck_assert_uint_eq(o.mem_size, VM_MEM_DEFAULT);
+}
+END_TEST
+
+START_TEST(test_args_errors)
+{
+	struct vmm_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "real", "long"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "one scenario at a time"));
+	ck_assert_int_eq(PARSE(&o, err, "--mode", "real", "real"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "--mode goes with --load"));
+	ck_assert_int_eq(PARSE(&o, err, "--mode", "real", "--load", "f",
+			       "real"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "not both"));
+	ck_assert_int_eq(PARSE(&o, err, "--mem", "65535", "real"), 2);
+	ck_assert_ptr_nonnull(strstr(err, "multiple of 4K"));
+	ck_assert_int_eq(PARSE(&o, err, "--mem", "3G", "real"), 0);
+	ck_assert_int_eq(PARSE(&o, err, "--mem", "3145732K", "real"), 2);
+	ck_assert_int_eq(PARSE(&o, err, "--help"), 0);
+	ck_assert_int_eq(o.action, ACTION_HELP);
+}
+END_TEST
+
+/* ---- buses ---- */
+
+struct fake_dev {
+	uint64_t offset;
+	uint8_t data[BUS_MAX_ACCESS];
+	uint32_t len;
+	bool is_write;
+	unsigned int calls;
+};
+
+static int fake_io(void *opaque, uint64_t offset, uint8_t *data,
+		   uint32_t len, bool is_write)
+{
+	struct fake_dev *d = opaque;
+
+	d->offset = offset;
+	d->len = len;
+	d->is_write = is_write;
+	d->calls++;
+	if (is_write)
+		memcpy(d->data + d->calls % 2, data, len > 4 ? 4 : len);
+	else
+		memset(data, 0x5a, len);
+	return 0;
+}
+
+START_TEST(test_bus_register)
+{
+	struct fake_dev d = { 0 };
+	struct bus bus;
+
+	bus_init(&bus, "port");
+	ck_assert_int_eq(bus_register(&bus, "a", 0x3f8, 8, fake_io, &d), 0);
+	ck_assert_int_eq(bus_register(&bus, "b", 0x3ff, 1, fake_io, &d), -1);
+	ck_assert_int_eq(bus_register(&bus, "c", 0x3f0, 9, fake_io, &d), -1);
+	ck_assert_int_eq(bus_register(&bus, "d", 0x3f0, 8, fake_io, &d), 0);
+	ck_assert_int_eq(bus_register(&bus, "e", 0, 0, fake_io, &d), -1);
+	ck_assert_int_eq(bus_register(&bus, "f", UINT64_MAX, 2, fake_io, &d),
+			 -1);
+	ck_assert_ptr_nonnull(bus_find(&bus, 0x3ff));
+	ck_assert_ptr_null(bus_find(&bus, 0x400));
+}
+END_TEST
+
+START_TEST(test_bus_access)
+{
+	struct fake_dev d = { 0 };
+	uint8_t data[BUS_MAX_ACCESS] = { 1, 2 };
+	struct bus bus;
+
+	bus_init(&bus, "MMIO");
+	bus.report = NULL;
+	ck_assert_int_eq(bus_register(&bus, "dev", 0x100000, 0x100, fake_io,
+				      &d), 0);
+	ck_assert_int_eq(bus_access(&bus, 0x100010, data, 2, true), 0);
+	ck_assert_uint_eq(d.offset, 0x10);
+	ck_assert_uint_eq(d.len, 2);
+	ck_assert(d.is_write);
+	ck_assert_int_eq(bus_access(&bus, 0x1000fc, data, 4, false), 0);
+	ck_assert_uint_eq(data[0], 0x5a);
+	ck_assert_uint_eq(bus.unclaimed, 0);
+
+	/* Straddles the end of the device: split into bytes. */
+	ck_assert_int_eq(bus_access(&bus, 0x1000fe, data, 4, false), 0);
+	ck_assert_uint_eq(data[0], 0x5a);
+	ck_assert_uint_eq(data[1], 0x5a);
+	ck_assert_uint_eq(data[2], 0xff);
+	ck_assert_uint_eq(data[3], 0xff);
+	ck_assert_uint_eq(bus.unclaimed, 2);
+	ck_assert_uint_eq(d.calls, 4);
+	ck_assert_uint_eq(d.offset, 0xff);
+	ck_assert_uint_eq(d.len, 1);
+
+	/* Unclaimed: all ones, counted each time, reported once. */
+	ck_assert_int_eq(bus_access(&bus, 0x200000, data, 8, false), 0);
+	ck_assert_uint_eq(data[7], 0xff);
+	ck_assert_int_eq(bus_access(&bus, 0x200000, data, 1, true), 0);
+	ck_assert_uint_eq(bus.unclaimed, 4);
+	ck_assert_uint_eq(bus.nreported, 3);
+	ck_assert_int_eq(bus_access(&bus, 0x200000, data, 9, false), -1);
+}
+END_TEST
+
+/* ---- page tables and modes ---- */
+
+static struct guest_mem alloc_mem(uint64_t size)
+{
+	struct guest_mem mem = { .host = calloc(1, size), .size = size };
+
+	ck_assert_ptr_nonnull(mem.host);
+	return mem;
+}
+
+#define LEAF	(X86_PTE_PRESENT | X86_PTE_RW | X86_PTE_USER | X86_PTE_PS)
+#define TABLE	(X86_PTE_PRESENT | X86_PTE_RW | X86_PTE_USER)
+
+START_TEST(test_paging_4level)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	uint64_t *l4 = (uint64_t *)(mem.host + GUEST_PT_ADDR);
+	uint64_t *l3 = l4 + X86_PT_ENTRIES, *l2 = l3 + X86_PT_ENTRIES;
+	uint64_t map = paging_map_size(mem.size, X86_PAGE_2M);
+
+	/* 1 MiB of RAM and the device window: two 2 MiB pages. */
+	ck_assert_uint_eq(map, 4 * MIB);
+	ck_assert_int_eq(paging_build_4level(&mem, GUEST_PT_ADDR,
+					     GUEST_PT_END, map), 0);
+	ck_assert_uint_eq(l4[0], (GUEST_PT_ADDR + 0x1000) | TABLE);
+	ck_assert_uint_eq(l4[1], 0);
+	ck_assert_uint_eq(l3[0], (GUEST_PT_ADDR + 0x2000) | TABLE);
+	ck_assert_uint_eq(l3[1], 0);
+	ck_assert_uint_eq(l2[0], 0 | LEAF);
+	ck_assert_uint_eq(l2[1], X86_PAGE_2M | LEAF);
+	ck_assert_uint_eq(l2[2], 0);
+	/* Tables that would run past their area are refused. */
+	ck_assert_int_eq(paging_build_4level(&mem, GUEST_PT_ADDR,
+					     GUEST_PT_ADDR + 0x2000, map), -1);
+	ck_assert_int_eq(paging_build_4level(&mem, mem.size - 0x1000,
+					     UINT64_MAX, map), -1);
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_paging_4level_3g)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	uint64_t *l3 = (uint64_t *)(mem.host + GUEST_PT_ADDR + 0x1000);
+	uint64_t *l2 = l3 + X86_PT_ENTRIES;
+	uint64_t map = paging_map_size(3 * GIB, X86_PAGE_2M);
+
+	/* 3 GiB + 2 MiB: four page directories, the last one entry. */
+	ck_assert_int_eq(paging_build_4level(&mem, GUEST_PT_ADDR,
+					     GUEST_PT_END, map), 0);
+	ck_assert_uint_eq(l3[3], (GUEST_PT_ADDR + 0x5000) | TABLE);
+	ck_assert_uint_eq(l3[4], 0);
+	ck_assert_uint_eq(l2[3 * X86_PT_ENTRIES], 3 * GIB | LEAF);
+	ck_assert_uint_eq(l2[3 * X86_PT_ENTRIES + 1], 0);
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_paging_32)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	uint32_t *pd = (uint32_t *)(mem.host + GUEST_PT_ADDR);
+	uint64_t map = paging_map_size(mem.size, X86_PAGE_4M);
+
+	ck_assert_uint_eq(map, 4 * MIB);
+	ck_assert_int_eq(paging_build_32(&mem, GUEST_PT_ADDR, map), 0);
+	ck_assert_uint_eq(pd[0], LEAF);
+	ck_assert_uint_eq(pd[1], 0);
+	ck_assert_int_eq(paging_build_32(&mem, GUEST_PT_ADDR,
+					 paging_map_size(3 * GIB,
+							 X86_PAGE_4M)), 0);
+	ck_assert_uint_eq(pd[768], 3 * GIB | LEAF);
+	ck_assert_uint_eq(pd[769], 0);
+	/* More than 4 GiB does not fit one 32-bit page directory. */
+	ck_assert_int_eq(paging_build_32(&mem, GUEST_PT_ADDR, 8 * GIB), -1);
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_x86_bits)
+{
+	/* The kvm-hello-world header had OSFXSR at bit 8. */
+	ck_assert_uint_eq(X86_CR4_OSFXSR, 0x200);
+	ck_assert_uint_eq(X86_CR4_PAE, 0x20);
+	ck_assert_uint_eq(X86_CR0_PG, 0x80000000);
+	ck_assert_uint_eq(X86_EFER_LME, 0x100);
+	ck_assert_uint_eq(X86_EFER_LMA, 0x400);
+	ck_assert_uint_eq(X86_PTE_PS, 0x80);
+}
+END_TEST
+
+START_TEST(test_mode_real)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	struct kvm_sregs s = { 0 };
+	struct kvm_regs r;
+
+	ck_assert_int_eq(mode_setup(MODE_REAL, &mem, 0x8000, &s, &r), 0);
+	ck_assert_uint_eq(s.cs.base, 0);
+	ck_assert_uint_eq(s.cs.selector, 0);
+	ck_assert_uint_eq(r.rip, 0x8000);
+	ck_assert_uint_eq(r.rflags, X86_RFLAGS_FIXED);
+	ck_assert_int_eq(mode_setup(MODE_REAL, &mem, 0x12345, &s, &r), 0);
+	ck_assert_uint_eq(s.cs.base, 0x10000);
+	ck_assert_uint_eq(s.cs.selector, 0x1000);
+	ck_assert_uint_eq(r.rip, 0x2345);
+	ck_assert_uint_eq(s.ds.base, 0);
+	ck_assert_uint_eq(s.cr0 & X86_CR0_PE, 0);
+	ck_assert_str_eq(mode_of_sregs(&s), "real");
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_mode_protected)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	struct kvm_sregs s = { 0 };
+	struct kvm_regs r;
+
+	ck_assert_int_eq(mode_setup(MODE_PROTECTED, &mem, 0x8000, &s, &r),
+			 0);
+	ck_assert_uint_eq(s.cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE);
+	ck_assert_uint_eq(s.cs.selector, 0x8);
+	ck_assert_uint_eq(s.cs.type, X86_SEG_TYPE_CODE_XR);
+	ck_assert_uint_eq(s.cs.db, 1);
+	ck_assert_uint_eq(s.cs.g, 1);
+	ck_assert_uint_eq(s.cs.limit, 0xffffffff);
+	ck_assert_uint_eq(s.ss.selector, 0x10);
+	ck_assert_uint_eq(s.ss.type, X86_SEG_TYPE_DATA_RW);
+	ck_assert_uint_eq(r.rsp, MIB);
+	ck_assert_str_eq(mode_of_sregs(&s), "protected");
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_mode_paged)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	uint32_t *pd = (uint32_t *)(mem.host + GUEST_PT_ADDR);
+	struct kvm_sregs s = { 0 };
+	struct kvm_regs r;
+
+	ck_assert_int_eq(mode_setup(MODE_PAGED, &mem, 0x8000, &s, &r), 0);
+	ck_assert_uint_eq(s.cr3, GUEST_PT_ADDR);
+	ck_assert_uint_eq(s.cr4, X86_CR4_PSE);
+	ck_assert_uint_eq(s.cr0, X86_CR0_PE | X86_CR0_MP | X86_CR0_ET |
+			  X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_PG);
+	ck_assert_uint_eq(s.efer, 0);
+	ck_assert_uint_eq(pd[0], LEAF);
+	ck_assert_str_eq(mode_of_sregs(&s), "paged");
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_mode_long)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	uint64_t *l4 = (uint64_t *)(mem.host + GUEST_PT_ADDR);
+	struct kvm_sregs s = { 0 };
+	struct kvm_regs r;
+
+	ck_assert_int_eq(mode_setup(MODE_LONG, &mem, 0x8000, &s, &r), 0);
+	ck_assert_uint_eq(s.efer, X86_EFER_LME | X86_EFER_LMA);
+	ck_assert(s.cr4 & X86_CR4_PAE);
+	ck_assert(s.cr0 & X86_CR0_PG);
+	ck_assert_uint_eq(s.cr3, GUEST_PT_ADDR);
+	ck_assert_uint_eq(s.cs.l, 1);
+	ck_assert_uint_eq(s.cs.db, 0);
+	ck_assert_uint_eq(r.rsp, MIB);
+	ck_assert_uint_eq(r.rip, 0x8000);
+	ck_assert(l4[0] & X86_PTE_PRESENT);
+	ck_assert_str_eq(mode_of_sregs(&s), "long");
+	free(mem.host);
+}
+END_TEST
+
+/* ---- the exit handler, with fake exits ---- */
+
+#define FAKE_RUN_SIZE	4096
+
+struct fake_exit {
+	union {
+		struct kvm_run run;
+		uint8_t page[FAKE_RUN_SIZE];
+	};
+	struct bus pio, mmio;
+	struct fake_dev dev;
+	struct exit_ctx ctx;
+};
+
+static void fake_exit_init(struct fake_exit *f, uint32_t reason)
+{
+	memset(f, 0, sizeof(*f));
+	bus_init(&f->pio, "port");
+	bus_init(&f->mmio, "MMIO");
+	f->pio.report = NULL;
+	f->mmio.report = NULL;
+	ck_assert_int_eq(bus_register(&f->pio, "dev", 0xe9, 4, fake_io,
+				      &f->dev), 0);
+	f->ctx.pio = &f->pio;
+	f->ctx.mmio = &f->mmio;
+	f->ctx.run_size = FAKE_RUN_SIZE;
+	f->run.exit_reason = reason;
+}
+
+static void fake_io_exit(struct fake_exit *f, uint8_t size, uint32_t count,
+			 uint64_t offset)
+{
+	fake_exit_init(f, KVM_EXIT_IO);
+	f->run.io.direction = KVM_EXIT_IO_OUT;
+	f->run.io.port = 0xe9;
+	f->run.io.size = size;
+	f->run.io.count = count;
+	f->run.io.data_offset = offset;
+}
+
+START_TEST(test_exit_string_io)
+{
+	struct fake_exit f;
+
+	fake_io_exit(&f, 2, 3, 1024);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_RESUME);
+	ck_assert_uint_eq(f.dev.calls, 3);
+	ck_assert_uint_eq(f.dev.len, 2);
+	ck_assert(f.dev.is_write);
+}
+END_TEST
+
+START_TEST(test_exit_io_malformed)
+{
+	struct fake_exit f;
+
+	fake_io_exit(&f, 3, 1, 1024);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	fake_io_exit(&f, 1, 0, 1024);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	/* Data past the kvm_run page, and a count that would wrap. */
+	fake_io_exit(&f, 4, 2, FAKE_RUN_SIZE - 4);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	fake_io_exit(&f, 4, UINT32_MAX, 1024);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	fake_io_exit(&f, 1, 1, UINT64_MAX);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_ptr_nonnull(strstr(f.ctx.error, "malformed"));
+	ck_assert_uint_eq(f.dev.calls, 0);
+}
+END_TEST
+
+START_TEST(test_exit_mmio)
+{
+	struct fake_exit f;
+
+	fake_exit_init(&f, KVM_EXIT_MMIO);
+	f.run.mmio.phys_addr = 0x100000;
+	f.run.mmio.len = 4;
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_RESUME);
+	ck_assert_uint_eq(f.run.mmio.data[3], 0xff);
+	ck_assert_uint_eq(f.mmio.unclaimed, 1);
+	f.run.mmio.len = 9;
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+}
+END_TEST
+
+START_TEST(test_exit_reasons)
+{
+	struct fake_exit f;
+	char why[256];
+
+	fake_exit_init(&f, KVM_EXIT_HLT);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_HALT);
+
+	fake_exit_init(&f, KVM_EXIT_SHUTDOWN);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	exit_describe(&f.ctx, &f.run, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "KVM_EXIT_SHUTDOWN (triple fault"));
+
+	fake_exit_init(&f, KVM_EXIT_FAIL_ENTRY);
+	f.run.fail_entry.hardware_entry_failure_reason = 0x80000021;
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	exit_describe(&f.ctx, &f.run, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "invalid guest state"));
+
+	fake_exit_init(&f, KVM_EXIT_INTERNAL_ERROR);
+	f.run.internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	exit_describe(&f.ctx, &f.run, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "emulation failure"));
+
+	fake_exit_init(&f, 4242);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	exit_describe(&f.ctx, &f.run, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "KVM_EXIT_?"));
+}
+END_TEST
+
+/* ---- console devices ---- */
+
+START_TEST(test_serial)
+{
+	struct serial uart;
+	struct bus pio;
+	char out[16] = "";
+	uint8_t b;
+	int fds[2];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	ck_assert_int_eq(pipe(fds), 0);
+	bus_init(&pio, "port");
+	ck_assert_int_eq(serial_register(&uart, &pio, f, fds[0]), 0);
+	/* Nothing to read yet: transmitter empty, no data ready. */
+	ck_assert_int_eq(bus_access(&pio, COM1_PORT + 5, &b, 1, false), 0);
+	ck_assert_uint_eq(b, 0x60);
+	ck_assert_int_eq(write(fds[1], "x", 1), 1);
+	ck_assert_int_eq(bus_access(&pio, COM1_PORT + 5, &b, 1, false), 0);
+	ck_assert_uint_eq(b, 0x61);
+	ck_assert_int_eq(bus_access(&pio, COM1_PORT, &b, 1, false), 0);
+	ck_assert_uint_eq(b, 'x');
+	ck_assert_int_eq(bus_access(&pio, COM1_PORT + 5, &b, 1, false), 0);
+	ck_assert_uint_eq(b, 0x60);
+	b = 'y';
+	ck_assert_int_eq(bus_access(&pio, COM1_PORT, &b, 1, true), 0);
+	fclose(f);
+	ck_assert_str_eq(out, "y");
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
+START_TEST(test_debugcon)
+{
+	struct debugcon con;
+	struct bus pio;
+	char out[16] = "";
+	uint8_t word[2] = { 'o', 'k' };
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	bus_init(&pio, "port");
+	pio.report = NULL;
+	ck_assert_int_eq(debugcon_register(&con, &pio, f), 0);
+	/* A 16-bit OUT: the low byte is the console's, the high one 0xea's. */
+	ck_assert_int_eq(bus_access(&pio, DEBUGCON_PORT, word, 2, true), 0);
+	ck_assert_uint_eq(pio.unclaimed, 1);
+	ck_assert_uint_eq(pio.reported[0], DEBUGCON_PORT + 1);
+	ck_assert_int_eq(bus_access(&pio, DEBUGCON_PORT, word, 2, false), 0);
+	ck_assert_uint_eq(word[0], 0xe9);
+	ck_assert_uint_eq(word[1], 0xff);
+	fclose(f);
+	ck_assert_str_eq(out, "o");
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("unit");
+	TCase *args = tcase_create("args");
+	TCase *bus = tcase_create("bus");
+	TCase *mode = tcase_create("mode");
+	TCase *exits = tcase_create("exit");
+
+	tcase_add_test(args, test_parse_u64);
+	tcase_add_test(args, test_parse_size);
+	tcase_add_test(args, test_args_scenario);
+	tcase_add_test(args, test_args_load);
+	tcase_add_test(args, test_args_errors);
+	tcase_add_test(bus, test_bus_register);
+	tcase_add_test(bus, test_bus_access);
+	tcase_add_test(bus, test_serial);
+	tcase_add_test(bus, test_debugcon);
+	tcase_add_test(mode, test_paging_4level);
+	tcase_add_test(mode, test_paging_4level_3g);
+	tcase_add_test(mode, test_paging_32);
+	tcase_add_test(mode, test_x86_bits);
+	tcase_add_test(mode, test_mode_real);
+	tcase_add_test(mode, test_mode_protected);
+	tcase_add_test(mode, test_mode_paged);
+	tcase_add_test(mode, test_mode_long);
+	tcase_add_test(exits, test_exit_string_io);
+	tcase_add_test(exits, test_exit_io_malformed);
+	tcase_add_test(exits, test_exit_mmio);
+	tcase_add_test(exits, test_exit_reasons);
+	suite_add_tcase(s, args);
+	suite_add_tcase(s, bus);
+	suite_add_tcase(s, mode);
+	suite_add_tcase(s, exits);
+	return s;
+}
