@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <kvmlab/util.h>
+
 #include "runner.h"
 
 #define NOBODY_ID	65534
@@ -69,7 +71,7 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 	if (o && o->drop_root && geteuid() == 0 &&
 	    (setgid(NOBODY_ID) || setuid(NOBODY_ID)))
 		_exit(127);
-	for (i = 0; argv[i] && i + 2 < sizeof(args) / sizeof(args[0]); i++)
+	for (i = 0; argv[i] && i + 2 < ARRAY_SIZE(args); i++)
 		args[i + 1] = argv[i];
 	execv(args[0], (char *const *)args);
 	fprintf(stderr, "checker: cannot run %s: %s\n", args[0],

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <kvmlab/util.h>
+
 #include "tests.h"
 
 #define SETUP_ERROR	2
@@ -161,7 +163,7 @@ START_TEST(test_bad_size)
 	struct vmm_run r;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		VMM(&r, "--mem", sizes[i], "real");
 		assert_usage_error(&r, "--mem");
 	}
@@ -223,7 +225,7 @@ START_TEST(test_kvm_not_permitted)
 {
 	char path[] = "/tmp/kvmlab-kvm-XXXXXX";
 	char var[64];
-	const char *env[] = { var, NULL };
+	const char *env[2] = { var, NULL };
 	struct run_opts o = { .env = env };
 	struct vmm_run r;
 

@@ -172,7 +172,7 @@ static int fake_io(void *opaque, uint64_t offset, uint8_t *data,
 
 START_TEST(test_bus_register)
 {
-	struct fake_dev d = { 0 };
+	struct fake_dev d = {};
 	struct bus bus;
 
 	bus_init(&bus, "port");
@@ -190,7 +190,7 @@ END_TEST
 
 START_TEST(test_bus_access)
 {
-	struct fake_dev d = { 0 };
+	struct fake_dev d = {};
 	uint8_t data[BUS_MAX_ACCESS] = { 1, 2 };
 	struct bus bus;
 
@@ -255,7 +255,7 @@ START_TEST(test_paging_4level)
 	ck_assert_uint_eq(l4[1], 0);
 	ck_assert_uint_eq(l3[0], (GUEST_PT_ADDR + 0x2000) | TABLE);
 	ck_assert_uint_eq(l3[1], 0);
-	ck_assert_uint_eq(l2[0], 0 | LEAF);
+	ck_assert_uint_eq(l2[0], LEAF);
 	ck_assert_uint_eq(l2[1], X86_PAGE_2M | LEAF);
 	ck_assert_uint_eq(l2[2], 0);
 	/* Tables that would run past their area are refused. */
@@ -321,7 +321,7 @@ END_TEST
 START_TEST(test_mode_real)
 {
 	struct guest_mem mem = alloc_mem(MIB);
-	struct kvm_sregs s = { 0 };
+	struct kvm_sregs s = {};
 	struct kvm_regs r;
 
 	ck_assert_int_eq(mode_setup(MODE_REAL, &mem, 0x8000, &s, &r), 0);
@@ -343,7 +343,7 @@ END_TEST
 START_TEST(test_mode_protected)
 {
 	struct guest_mem mem = alloc_mem(MIB);
-	struct kvm_sregs s = { 0 };
+	struct kvm_sregs s = {};
 	struct kvm_regs r;
 
 	ck_assert_int_eq(mode_setup(MODE_PROTECTED, &mem, 0x8000, &s, &r),
@@ -366,7 +366,7 @@ START_TEST(test_mode_paged)
 {
 	struct guest_mem mem = alloc_mem(MIB);
 	uint32_t *pd = (uint32_t *)(mem.host + GUEST_PT_ADDR);
-	struct kvm_sregs s = { 0 };
+	struct kvm_sregs s = {};
 	struct kvm_regs r;
 
 	ck_assert_int_eq(mode_setup(MODE_PAGED, &mem, 0x8000, &s, &r), 0);
@@ -385,7 +385,7 @@ START_TEST(test_mode_long)
 {
 	struct guest_mem mem = alloc_mem(MIB);
 	uint64_t *l4 = (uint64_t *)(mem.host + GUEST_PT_ADDR);
-	struct kvm_sregs s = { 0 };
+	struct kvm_sregs s = {};
 	struct kvm_regs r;
 
 	ck_assert_int_eq(mode_setup(MODE_LONG, &mem, 0x8000, &s, &r), 0);
@@ -410,6 +410,7 @@ END_TEST
 struct fake_exit {
 	union {
 		struct kvm_run run;
+		/* cppcheck-suppress unusedStructMember ; pads to a page */
 		uint8_t page[FAKE_RUN_SIZE];
 	};
 	struct bus pio, mmio;

@@ -99,10 +99,10 @@ static int bus_access_bytes(struct bus *bus, uint64_t addr, uint8_t *data,
 			    uint32_t len, bool is_write)
 {
 	uint32_t i;
-	int ret;
 
 	for (i = 0; i < len; i++) {
-		ret = bus_access(bus, addr + i, data + i, 1, is_write);
+		int ret = bus_access(bus, addr + i, data + i, 1, is_write);
+
 		if (ret < 0)
 			return ret;
 	}

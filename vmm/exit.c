@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <kvmlab/util.h>
+
 #include "exit.h"
 
 /* The exit reasons a user can meet here, by name. */
@@ -30,8 +32,6 @@ static const char *const exit_names[] = {
 	[KVM_EXIT_X86_RDMSR] = "KVM_EXIT_X86_RDMSR",
 	[KVM_EXIT_X86_WRMSR] = "KVM_EXIT_X86_WRMSR",
 };
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* I/O exits carry elements of 1, 2 or 4 bytes. */
 static bool io_size_ok(uint8_t size)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <kvmlab/layout.h>
+#include <kvmlab/util.h>
 #include <kvmlab/x86.h>
 
 #include "mode.h"
@@ -99,7 +100,7 @@ static void setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
 
 	sregs->cs.selector = cs_base >> X86_REAL_SEG_SHIFT;
 	sregs->cs.base = cs_base;
-	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
 		segs[i]->selector = 0;
 		segs[i]->base = 0;
 	}

@@ -8,18 +8,21 @@
 
 #include "regs.h"
 
-#define REG(id, name)	[id] = { #name, offsetof(struct kvm_regs, name) }
+#define REG(name)	{ #name, offsetof(struct kvm_regs, name) }
 
 static const struct {
 	const char *name;
 	size_t offset;
 } reg_table[NR_REGS] = {
-	REG(REG_RAX, rax), REG(REG_RBX, rbx), REG(REG_RCX, rcx),
-	REG(REG_RDX, rdx), REG(REG_RSI, rsi), REG(REG_RDI, rdi),
-	REG(REG_RSP, rsp), REG(REG_RBP, rbp), REG(REG_R8, r8),
-	REG(REG_R9, r9), REG(REG_R10, r10), REG(REG_R11, r11),
-	REG(REG_R12, r12), REG(REG_R13, r13), REG(REG_R14, r14),
-	REG(REG_R15, r15), REG(REG_RIP, rip), REG(REG_RFLAGS, rflags),
+	[REG_RAX] = REG(rax),	[REG_RBX] = REG(rbx),
+	[REG_RCX] = REG(rcx),	[REG_RDX] = REG(rdx),
+	[REG_RSI] = REG(rsi),	[REG_RDI] = REG(rdi),
+	[REG_RSP] = REG(rsp),	[REG_RBP] = REG(rbp),
+	[REG_R8] = REG(r8),	[REG_R9] = REG(r9),
+	[REG_R10] = REG(r10),	[REG_R11] = REG(r11),
+	[REG_R12] = REG(r12),	[REG_R13] = REG(r13),
+	[REG_R14] = REG(r14),	[REG_R15] = REG(r15),
+	[REG_RIP] = REG(rip),	[REG_RFLAGS] = REG(rflags),
 };
 
 int regs_lookup(const char *name)

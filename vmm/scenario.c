@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <kvmlab/layout.h>
+#include <kvmlab/util.h>
 
 #include "guests.h"
 #include "scenario.h"
@@ -60,7 +61,7 @@ static const struct scenario scenarios[] = {
 	},
 };
 
-#define NR_SCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
+#define NR_SCENARIOS	ARRAY_SIZE(scenarios)
 
 const struct scenario *scenario_find(const char *name)
 {

@@ -40,7 +40,7 @@ int timeout_arm(struct kvm_run *run, double seconds)
 		.sigev_notify = SIGEV_THREAD_ID,
 		.sigev_signo = TIMEOUT_SIGNAL,
 	};
-	struct itimerspec its = { 0 };
+	struct itimerspec its = {};
 
 	/* No SA_RESTART: the point is to break KVM_RUN with EINTR. */
 	sigemptyset(&sa.sa_mask);

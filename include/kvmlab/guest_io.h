@@ -9,6 +9,12 @@
 #include <stdint.h>
 #include "layout.h"
 
+/*
+ * Every C guest's entry point, placed first in the image by its linker
+ * script (section .start).
+ */
+void _start(void) __attribute__((noreturn));
+
 static inline void outb(uint16_t port, uint8_t value)
 {
 	asm volatile("outb %0, %1" : : "a"(value), "Nd"(port) : "memory");
