@@ -100,6 +100,7 @@ run: vmm
 # The test suite (Check): every scenario on KVM, and unit tests.
 PHONY += check
 check: checker
+	$(Q)rm -rf $(objtree)/checker/logs
 	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) \
 		$(checker) $(CHECKFLAGS_RUN)
 
@@ -117,7 +118,7 @@ clean:
 	$(Q)rm -f $(vmm) $(checker)
 	$(Q)rm -rf $(objtree)/checker/logs
 mrproper: clean
-	$(Q)rm -rf $(objtree)/skels
+	$(Q)rm -rf $(objtree)/skels $(objtree)/.tools
 
 PHONY += help
 help:

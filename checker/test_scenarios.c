@@ -3,25 +3,33 @@
  * End to end on KVM: each built-in scenario and the test guests of
  * checker/guests, run through vmm/vmm as a user would.
  */
+#include <stdio.h>
+
+#include <kvmlab/util.h>
+
 #include "tests.h"
 
-START_TEST(test_real_mode)
+/* The built-in scenarios that greet and then pass the result checks. */
+static const struct {
+	const char *argv[4];
+	const char *out;
+} greeters[] = {
+	{ { "real" }, "Hello from real mode!\n" },
+	{ { "protected" }, "Hello from 32-bit protected mode!\n" },
+	{ { "long" }, "Hello, world!\n" },
+	{ { "--mem", "3G", "long" }, "Hello, world!\n" },
+};
+
+START_TEST(test_greeter)
 {
+	const char *const *argv = greeters[_i].argv;
+	char want[128];
 	struct vmm_run r;
 
-	VMM(&r, VMM_TIMEOUT_ARG, "real");
+	snprintf(want, sizeof(want), "%sFinished vmm\n", greeters[_i].out);
+	VMM(&r, VMM_TIMEOUT_ARG, argv[0], argv[1], argv[2]);
 	assert_status(&r, 0);
-	assert_stdout(&r, "Hello from real mode!\nFinished vmm\n");
-}
-END_TEST
-
-START_TEST(test_protected_mode)
-{
-	struct vmm_run r;
-
-	VMM(&r, VMM_TIMEOUT_ARG, "protected");
-	assert_status(&r, 0);
-	assert_stdout(&r, "Hello from 32-bit protected mode!\nFinished vmm\n");
+	assert_stdout(&r, want);
 }
 END_TEST
 
@@ -42,26 +50,6 @@ START_TEST(test_paged_mode)
 	}
 	assert_status(&r, 0);
 	assert_stdout(&r, "Hello from 32-bit paged mode!\nFinished vmm\n");
-}
-END_TEST
-
-START_TEST(test_long_mode)
-{
-	struct vmm_run r;
-
-	VMM(&r, VMM_TIMEOUT_ARG, "long");
-	assert_status(&r, 0);
-	assert_stdout(&r, "Hello, world!\nFinished vmm\n");
-}
-END_TEST
-
-START_TEST(test_long_mode_large_ram)
-{
-	struct vmm_run r;
-
-	VMM(&r, VMM_TIMEOUT_ARG, "--mem", "3G", "long");
-	assert_status(&r, 0);
-	assert_stdout(&r, "Hello, world!\nFinished vmm\n");
 }
 END_TEST
 
@@ -195,11 +183,8 @@ Suite *scenario_suite(void)
 	TCase *tc = tcase_create("kvm");
 
 	tcase_set_timeout(tc, KVM_TEST_TIMEOUT);
-	tcase_add_test(tc, test_real_mode);
-	tcase_add_test(tc, test_protected_mode);
+	tcase_add_loop_test(tc, test_greeter, 0, ARRAY_SIZE(greeters));
 	tcase_add_test(tc, test_paged_mode);
-	tcase_add_test(tc, test_long_mode);
-	tcase_add_test(tc, test_long_mode_large_ram);
 	tcase_add_test(tc, test_lab1);
 	tcase_add_test(tc, test_lab1_dump_regs);
 	tcase_add_test(tc, test_lab1_reg_option);
