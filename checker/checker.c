@@ -42,9 +42,11 @@ int main(void)
 	int failed;
 
 	sr = srunner_create(unit_suite());
+	srunner_add_suite(sr, simvirtio_suite());
 	if (have_kvm) {
 		srunner_add_suite(sr, scenario_suite());
 		srunner_add_suite(sr, input_suite());
+		srunner_add_suite(sr, simvirtio_kvm_suite());
 	}
 	/* Forced: in no-fork mode an exit(0) in a test would pass it. */
 	srunner_set_fork_status(sr, CK_FORK);

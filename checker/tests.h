@@ -13,6 +13,8 @@
 #define VMM_TIMEOUT_ARG		"--timeout", "10"
 
 Suite *unit_suite(void);
+Suite *simvirtio_suite(void);
+Suite *simvirtio_kvm_suite(void);
 Suite *scenario_suite(void);
 Suite *input_suite(void);
 

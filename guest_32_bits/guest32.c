@@ -14,7 +14,10 @@ static unsigned long read_cr0(void)
 	return cr0;
 }
 
-void __attribute__((section(".start"), noreturn)) _start(void)
+/* The entry point, placed first in the image by guest.lds.S. */
+void _start(void) __attribute__((noreturn));
+
+void __attribute__((section(".start"))) _start(void)
 {
 	if (read_cr0() & X86_CR0_PG)
 		debugcon_puts("Hello from 32-bit paged mode!\n");

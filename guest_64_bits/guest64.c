@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The 64-bit guest: long mode, identity-mapped by the VMM. It greets on
- * the debug console, one outb per character, and halts with 42.
+ * the debug console, one outb per character. If the VMM attached a
+ * SIMVIRTIO device (its window in RDI, the first argument), it then
+ * talks to it. It halts with 42 if all went well.
  */
 #include <kvmlab/guest_io.h>
 
-void __attribute__((section(".start"), noreturn)) _start(void)
+#include "simvirtio_driver.h"
+
+void _start(uint64_t device_window) __attribute__((noreturn));
+
+void __attribute__((section(".start"))) _start(uint64_t device_window)
 {
 	debugcon_puts("Hello, world!\n");
+	if (device_window && simvirtio_run(device_window))
+		for (;;)
+			asm volatile("hlt" : : "a"(0));
 	halt_with_result();
 }

@@ -25,7 +25,19 @@ enum {
 	OPT_REG,
 	OPT_DUMP_REGS,
 	OPT_TIMEOUT,
+	OPT_STATS,
+	OPT_SIMVIRTIO,
+	OPT_POLL,
+	OPT_NO_POLL,
+	OPT_PAYLOAD,
 };
+
+/* The assignment's macro: "make USE_POOLING=1" builds polling in. */
+#ifdef USE_POOLING
+#define POLLING_DEFAULT		true
+#else
+#define POLLING_DEFAULT		false
+#endif
 
 static const struct option long_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
@@ -35,6 +47,11 @@ static const struct option long_options[] = {
 	{ "reg", required_argument, NULL, OPT_REG },
 	{ "dump-regs", no_argument, NULL, OPT_DUMP_REGS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "stats", optional_argument, NULL, OPT_STATS },
+	{ "simvirtio", no_argument, NULL, OPT_SIMVIRTIO },
+	{ "poll", no_argument, NULL, OPT_POLL },
+	{ "no-poll", no_argument, NULL, OPT_NO_POLL },
+	{ "payload", required_argument, NULL, OPT_PAYLOAD },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -56,6 +73,11 @@ void args_usage(FILE *out)
 		"      --reg NAME=VALUE   set a general register before the run\n"
 		"      --dump-regs        print the registers after the run (stderr)\n"
 		"      --timeout SECONDS  stop the guest after SECONDS\n"
+		"      --stats[=json]     print exit statistics at the end (stderr)\n"
+		"      --simvirtio        attach the SIMVIRTIO device to a --load run\n"
+		"      --poll, --no-poll  SIMVIRTIO transport: polling or exits\n"
+		"                         (default: %s)\n"
+		"      --payload N        the guest sends N bytes after its message\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          the version\n"
 		"\n"
@@ -64,7 +86,7 @@ void args_usage(FILE *out)
 		"1 the guest failed, 2 usage or set-up error, 77 this host's\n"
 		"KVM cannot run the mode, 124 timeout.\n"
 		"Environment: KVMLAB_KVM_DEVICE, the KVM device (/dev/kvm).\n",
-		scenario_names());
+		scenario_names(), POLLING_DEFAULT ? "polling" : "exits");
 }
 
 int parse_u64(const char *s, uint64_t *value)
@@ -201,6 +223,54 @@ static int parse_timeout(struct vmm_options *opts, const char *arg,
 	return 0;
 }
 
+static int parse_stats(struct vmm_options *opts, const char *arg,
+		       FILE *err)
+{
+	if (!arg || !strcmp(arg, "table")) {
+		opts->stats = STATS_TABLE;
+	} else if (!strcmp(arg, "json")) {
+		opts->stats = STATS_JSON;
+	} else {
+		fprintf(err, "vmm: unknown --stats format '%s'; use --stats or --stats=json\n",
+			arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_payload(struct vmm_options *opts, const char *arg,
+			 FILE *err)
+{
+	uint64_t n;
+
+	if (parse_u64(arg, &n) < 0 || n > UINT32_MAX) {
+		fprintf(err, "vmm: bad payload '%s'; use a byte count below 4G\n",
+			arg);
+		return -1;
+	}
+	opts->payload_len = n;
+	opts->has_payload = true;
+	return 0;
+}
+
+/* The options that only make sense with the SIMVIRTIO device. */
+static int parse_simvirtio_option(struct vmm_options *opts, int opt,
+				  const char *arg, FILE *err)
+{
+	switch (opt) {
+	case OPT_SIMVIRTIO:
+		opts->simvirtio = true;
+		return 0;
+	case OPT_POLL:
+	case OPT_NO_POLL:
+		opts->polling = opt == OPT_POLL;
+		opts->has_transport = true;
+		return 0;
+	default:
+		return parse_payload(opts, arg, err);
+	}
+}
+
 static int parse_option(struct vmm_options *opts, int opt, char *arg,
 			FILE *err)
 {
@@ -231,6 +301,13 @@ static int parse_option(struct vmm_options *opts, int opt, char *arg,
 		return 0;
 	case OPT_TIMEOUT:
 		return parse_timeout(opts, arg, err);
+	case OPT_STATS:
+		return parse_stats(opts, arg, err);
+	case OPT_SIMVIRTIO:
+	case OPT_POLL:
+	case OPT_NO_POLL:
+	case OPT_PAYLOAD:
+		return parse_simvirtio_option(opts, opt, arg, err);
 	case 'h':
 		opts->action = ACTION_HELP;
 		return 0;
@@ -240,6 +317,26 @@ static int parse_option(struct vmm_options *opts, int opt, char *arg,
 	default:
 		return -1;
 	}
+}
+
+/* --poll, --no-poll and --payload need the device to talk to. */
+static int check_simvirtio_choice(struct vmm_options *opts, FILE *err)
+{
+	const struct scenario *s = opts->scenario ?
+				   scenario_find(opts->scenario) : NULL;
+
+	if (s && s->simvirtio)
+		opts->simvirtio = true;
+	if ((opts->has_transport || opts->has_payload) && !opts->simvirtio) {
+		fprintf(err, "vmm: --poll, --no-poll and --payload need the SIMVIRTIO device: run scenario simvirtio, or add --simvirtio\n");
+		return -1;
+	}
+	if (opts->simvirtio && opts->scenario && !s->simvirtio) {
+		fprintf(err, "vmm: --simvirtio goes with --load; scenario '%s' has no driver for it\n",
+			opts->scenario);
+		return -1;
+	}
+	return 0;
 }
 
 /* A scenario or --load with --mode: exactly one way to name a guest. */
@@ -276,7 +373,7 @@ static int check_guest_choice(struct vmm_options *opts, int argc,
 			opts->scenario);
 		return -1;
 	}
-	return 0;
+	return check_simvirtio_choice(opts, err);
 }
 
 int args_parse(struct vmm_options *opts, int argc, char **argv, FILE *err)
@@ -285,6 +382,7 @@ int args_parse(struct vmm_options *opts, int argc, char **argv, FILE *err)
 
 	memset(opts, 0, sizeof(*opts));
 	opts->mem_size = VM_MEM_DEFAULT;
+	opts->polling = POLLING_DEFAULT;
 	opterr = 0;
 	optind = 0;	/* glibc: start afresh, as the tests parse often */
 	while ((opt = getopt_long(argc, argv, ":m:hV", long_options,

@@ -14,6 +14,12 @@
 #define ARGS_TIMEOUT_MIN	0.001		/* seconds */
 #define ARGS_TIMEOUT_MAX	86400.0		/* a day */
 
+enum stats_mode {
+	STATS_OFF,
+	STATS_TABLE,		/* --stats */
+	STATS_JSON,		/* --stats=json */
+};
+
 enum vmm_action {
 	ACTION_RUN,
 	ACTION_HELP,
@@ -35,6 +41,12 @@ struct vmm_options {
 	uint64_t mem_size;
 	double timeout;			/* seconds; 0: none */
 	bool dump_regs;
+	enum stats_mode stats;
+	bool simvirtio;			/* --simvirtio: attach the device */
+	bool polling;			/* the SIMVIRTIO transport */
+	bool has_transport;		/* --poll or --no-poll given */
+	uint32_t payload_len;		/* --payload */
+	bool has_payload;
 };
 
 /* 0 on success; otherwise one line on @err and VMM_SETUP_ERROR. */

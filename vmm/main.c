@@ -6,6 +6,7 @@
  * halts, then check and report.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <kvmlab/layout.h>
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "run.h"
 #include "scenario.h"
+#include "simvirtio_poll.h"
 #include "timeout.h"
 
 #define VMM_VERSION	"0.1.0"
@@ -36,6 +38,9 @@ struct vmm {
 	struct vcpu vcpu;
 	struct debugcon debugcon;
 	struct serial serial;
+	struct simvirtio_dev *simvirtio;	/* NULL: not attached */
+	struct simvirtio_dev simvirtio_dev;
+	struct simvirtio_poller poller;
 };
 
 static void plan_guest(const struct vmm_options *opts,
@@ -98,12 +103,30 @@ static int check_page_tables(const struct guest_plan *plan)
 	return 0;
 }
 
-static int register_devices(struct vmm *vmm)
+/* The SIMVIRTIO device sits at the start of the window past RAM. */
+static int attach_simvirtio(struct vmm *vmm, const struct vmm_options *opts)
+{
+	struct simvirtio_dev *dev = &vmm->simvirtio_dev;
+
+	simvirtio_init(dev, &vmm->vm.mem, vmm->vm.mem.size,
+		       opts->polling ? SIMVIRTIO_TRANSPORT_POLLING :
+				       SIMVIRTIO_TRANSPORT_EXITS,
+		       opts->payload_len, stdout, stderr);
+	if (simvirtio_register(dev, &vmm->vm.mmio)) {
+		simvirtio_destroy(dev);
+		return -1;
+	}
+	vmm->simvirtio = dev;
+	return 0;
+}
+
+static int register_devices(struct vmm *vmm, const struct vmm_options *opts)
 {
 	if (debugcon_register(&vmm->debugcon, &vmm->vm.pio, stdout) ||
 	    serial_register(&vmm->serial, &vmm->vm.pio, stdout,
-			    STDIN_FILENO)) {
-		pr_err("cannot register the console devices");
+			    STDIN_FILENO) ||
+	    (opts->simvirtio && attach_simvirtio(vmm, opts))) {
+		pr_err("cannot register the devices");
 		return -1;
 	}
 	return 0;
@@ -125,6 +148,8 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 		       mode_name(plan->mode));
 		return -1;
 	}
+	/* Boot protocol: RDI holds the device window, 0 if no device. */
+	regs.rdi = vmm->simvirtio ? vmm->simvirtio->base : 0;
 	for (i = 0; s && i < s->nregs; i++)
 		regs_assign(&regs, &s->regs[i]);
 	for (i = 0; i < opts->nregs; i++)
@@ -143,7 +168,7 @@ static bool paging_refused(const struct guest_plan *plan,
 			   const struct run_state *state,
 			   const struct kvm_regs *regs)
 {
-	return plan->mode == MODE_PAGED && state->nr_runs == 1 &&
+	return plan->mode == MODE_PAGED && state->stats.runs == 1 &&
 	       state->exit.error && regs->rip == plan->entry;
 }
 
@@ -186,7 +211,18 @@ static int report_halt(struct vmm *vmm, const struct vmm_options *opts,
 		printf("%s\n", exit_reason_name(KVM_EXIT_HLT));
 	if (!plan->scenario->check_result)
 		return VMM_OK;
+	if (vmm->simvirtio && check_simvirtio(stdout, vmm->simvirtio))
+		return VMM_GUEST_FAILED;
 	return check_result(stdout, &vmm->vm.mem, &regs, plan->mode);
+}
+
+static void report_stats(const struct vmm_options *opts,
+			 const struct exit_stats *stats)
+{
+	if (opts->stats == STATS_TABLE)
+		stats_print_table(stderr, stats);
+	else if (opts->stats == STATS_JSON)
+		stats_print_json(stderr, stats);
 }
 
 static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
@@ -197,9 +233,17 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 
 	if (opts->timeout > 0 && timeout_arm(vmm->vcpu.run, opts->timeout))
 		return VMM_SETUP_ERROR;
+	if (vmm->simvirtio &&
+	    vmm->simvirtio->transport == SIMVIRTIO_TRANSPORT_POLLING &&
+	    simvirtio_poll_start(&vmm->poller, vmm->simvirtio)) {
+		timeout_disarm();
+		return VMM_SETUP_ERROR;
+	}
 	result = run_vcpu(&vmm->vcpu, &vmm->vm, &state);
+	simvirtio_poll_stop(&vmm->poller);
 	timeout_disarm();
 	fflush(stdout);
+	report_stats(opts, &state.stats);
 
 	switch (result) {
 	case RUN_HALTED:
@@ -222,9 +266,10 @@ static int vmm_main(const struct vmm_options *opts)
 	int status = VMM_SETUP_ERROR;
 
 	plan_guest(opts, &plan);
+	memset(&vmm, 0, sizeof(vmm));
 	if (vm_init(&vmm.vm, opts->mem_size))
 		return VMM_SETUP_ERROR;
-	if (register_devices(&vmm) || load_guest(&vmm, opts, &plan) ||
+	if (register_devices(&vmm, opts) || load_guest(&vmm, opts, &plan) ||
 	    check_entry(&vmm, &plan) || check_page_tables(&plan))
 		goto out_vm;
 	if (vcpu_init(&vmm.vcpu, &vmm.vm))
@@ -233,6 +278,8 @@ static int vmm_main(const struct vmm_options *opts)
 		status = run_guest(&vmm, opts, &plan);
 	vcpu_destroy(&vmm.vcpu);
 out_vm:
+	if (vmm.simvirtio)
+		simvirtio_destroy(vmm.simvirtio);
 	vm_destroy(&vmm.vm);
 	return status;
 }

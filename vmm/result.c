@@ -24,6 +24,28 @@ static int read_result(const struct guest_mem *mem, unsigned int width,
 	return 0;
 }
 
+int check_simvirtio(FILE *out, const struct simvirtio_dev *dev)
+{
+	if (dev->device_status != DEVICE_READY || dev->error) {
+		fprintf(out, "Wrong result: SIMVIRTIO device status 0x%x, error %s\n",
+			dev->device_status, simvirtio_error_name(dev->error));
+		return VMM_GUEST_FAILED;
+	}
+	if (dev->messages != 1) {
+		fprintf(out, "Wrong result: SIMVIRTIO received %llu messages, expected 1\n",
+			(unsigned long long)dev->messages);
+		return VMM_GUEST_FAILED;
+	}
+	if (dev->payload_seen != dev->payload_len || dev->payload_bad) {
+		fprintf(out, "Wrong result: SIMVIRTIO payload of %llu bytes, expected %u, %llu wrong\n",
+			(unsigned long long)dev->payload_seen,
+			dev->payload_len,
+			(unsigned long long)dev->payload_bad);
+		return VMM_GUEST_FAILED;
+	}
+	return VMM_OK;
+}
+
 int check_result(FILE *out, const struct guest_mem *mem,
 		 const struct kvm_regs *regs, enum cpu_mode mode)
 {

@@ -9,8 +9,11 @@
 
 #include "guest_mem.h"
 #include "mode.h"
+#include "simvirtio.h"
 
 int check_result(FILE *out, const struct guest_mem *mem,
 		 const struct kvm_regs *regs, enum cpu_mode mode);
+/* What the SIMVIRTIO device received, against docs/simvirtio.md 8. */
+int check_simvirtio(FILE *out, const struct simvirtio_dev *dev);
 
 #endif /* VMM_RESULT_H */

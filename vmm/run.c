@@ -6,30 +6,48 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include "log.h"
 #include "run.h"
 #include "timeout.h"
 
-enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
-			 struct run_state *state)
-{
-	memset(state, 0, sizeof(*state));
-	state->exit.pio = &vm->pio;
-	state->exit.mmio = &vm->mmio;
-	state->exit.run_size = vcpu->run_size;
+#define NS_PER_SEC	1000000000ULL
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+/* One KVM_RUN, timed: the guest runs until the next exit. */
+static int kvm_run(struct vcpu *vcpu, struct exit_stats *stats)
+{
+	uint64_t start = now_ns();
+	int ret = ioctl(vcpu->fd, KVM_RUN, 0);
+
+	stats->ns_in_kvm += now_ns() - start;
+	stats->runs++;
+	return ret;
+}
+
+static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
+{
 	for (;;) {
 		if (timeout_expired())
 			return RUN_TIMED_OUT;
-		state->nr_runs++;
-		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+		if (kvm_run(vcpu, &state->stats) < 0) {
 			/* A signal: the timeout, or one to ignore. */
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR || errno == EAGAIN) {
+				state->stats.interrupted++;
 				continue;
+			}
 			pr_err("KVM_RUN: %s", strerror(errno));
 			return RUN_ERROR;
 		}
+		stats_record_exit(&state->stats, vcpu->run);
 		switch (exit_dispatch(&state->exit, vcpu->run)) {
 		case EXIT_RESUME:
 			break;
@@ -39,4 +57,19 @@ enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
 			return RUN_STOPPED;
 		}
 	}
+}
+
+enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
+			 struct run_state *state)
+{
+	uint64_t start = now_ns();
+	enum run_result result;
+
+	memset(state, 0, sizeof(*state));
+	state->exit.pio = &vm->pio;
+	state->exit.mmio = &vm->mmio;
+	state->exit.run_size = vcpu->run_size;
+	result = run_loop(vcpu, state);
+	state->stats.ns_total = now_ns() - start;
+	return result;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "exit.h"
+#include "stats.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -18,7 +19,7 @@ enum run_result {
 
 struct run_state {
 	struct exit_ctx exit;	/* why the last exit stopped the guest */
-	uint64_t nr_runs;	/* KVM_RUN calls */
+	struct exit_stats stats;
 };
 
 enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,

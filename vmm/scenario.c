@@ -50,6 +50,15 @@ static const struct scenario scenarios[] = {
 		.check_result = true,
 	},
 	{
+		.name = "simvirtio",
+		.mode = MODE_LONG,
+		.image = guest64,
+		.image_end = guest64_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+		.check_result = true,
+		.simvirtio = true,
+	},
+	{
 		.name = "lab1",
 		.mode = MODE_REAL,
 		.image = lab1,

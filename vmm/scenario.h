@@ -21,6 +21,7 @@ struct scenario {
 	unsigned int nregs;
 	bool check_result;		/* 42 in RAX and at 0x400 */
 	bool report_hlt;		/* print the exit, as Lab 1 does */
+	bool simvirtio;			/* attach the SIMVIRTIO device */
 };
 
 const struct scenario *scenario_find(const char *name);

@@ -9,11 +9,6 @@
 #include <stdint.h>
 #include "layout.h"
 
-/*
- * Every C guest's entry point, placed first in the image by its linker
- * script (section .start).
- */
-void _start(void) __attribute__((noreturn));
 
 static inline void outb(uint16_t port, uint8_t value)
 {

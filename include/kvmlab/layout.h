@@ -9,7 +9,8 @@
  *   0x000400  result slot: the guest stores 42 here (2, 4 or 8 bytes)
  *   0x001000  paging structures built by the VMM (paged and long mode),
  *             or the Lab 1 program (real mode, no paging)
- *   0x007000  end of the paging structures
+ *   0x007000  end of the paging structures; the SIMVIRTIO driver's
+ *             device table (0x7000) and queues (0x7100, 0x7200)
  *   0x008000  built-in guest image: load address and entry point
  *   ...       free RAM; the stack grows down from the top of RAM
  *   RAM end   device window (MMIO, no memslot) of GUEST_DEVICE_WINDOW
@@ -22,6 +23,11 @@
 
 #define GUEST_PT_ADDR		0x1000
 #define GUEST_PT_END		0x7000
+
+/* Where the kvmlab SIMVIRTIO driver puts what it shares with the device. */
+#define GUEST_SIMVIRTIO_TABLE	0x7000
+#define GUEST_SIMVIRTIO_TXQ	0x7100
+#define GUEST_SIMVIRTIO_RXQ	0x7200
 
 #define GUEST_IMAGE_ADDR	0x8000
 #define LAB1_LOAD_ADDR		0x1000
