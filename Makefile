@@ -91,8 +91,8 @@ vmm: $(guest-dirs)
 checker: vmm deps-check
 	$(Q)$(MAKE) $(build)=checker
 
-# The main scenario: the 64-bit guest in long mode.
-SCENARIO ?= long
+# The main scenario: the whole assignment, SIMVIRTIO in long mode.
+SCENARIO ?= simvirtio
 PHONY += run
 run: vmm
 	$(Q)$(vmm) $(RUNFLAGS) $(SCENARIO)
@@ -110,6 +110,12 @@ style: deps-check
 	$(Q)$(MAKE) C=2 checker
 	$(Q)$(srctree)/tools/style.sh $(srctree) $(objtree)
 
+# Exits against polling, measured (not a test: times vary by host).
+BENCH_PAYLOAD ?= 1048576
+PHONY += bench
+bench: vmm
+	$(Q)$(srctree)/tools/bench.sh $(vmm) $(BENCH_PAYLOAD)
+
 PHONY += clean mrproper
 clean:
 	$(Q)find $(objtree) \( -name '*.o' -o -name '*.a' -o -name '*.bin' \
@@ -125,10 +131,12 @@ help:
 	@echo 'Targets:'
 	@echo '  all (default)  - build vmm/vmm and the guests it embeds'
 	@echo '  run            - build and run the main scenario'
-	@echo '                   (SCENARIO=real|protected|paged|long|lab1,'
+	@echo '                   (SCENARIO=simvirtio|real|protected|paged|long|lab1,'
 	@echo '                    RUNFLAGS="--dump-regs ...")'
 	@echo '  check          - build and run the tests on KVM'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'
+	@echo '  bench          - SIMVIRTIO exits against polling'
+	@echo '                   (BENCH_PAYLOAD=bytes, default 1048576)'
 	@echo '  clean          - remove what the build made'
 	@echo '  mrproper       - clean, and remove generated trees too'
 	@echo '  help           - this text'
@@ -138,6 +146,7 @@ help:
 	@echo '  O=DIR          - build into DIR instead of the source tree'
 	@echo '  C=1 | C=2      - run sparse on rebuilt | all C files'
 	@echo '  W=1            - extra compiler warnings'
+	@echo '  USE_POOLING=1  - SIMVIRTIO polls by default (the assignment macro)'
 
 PHONY += FORCE
 FORCE:

@@ -134,7 +134,7 @@ START_TEST(test_load_over_page_tables)
 
 	snprintf(arg, sizeof(arg), "%s@0x1000", guest_path("spin"));
 	VMM(&r, "--mode", "long", "--load", arg);
-	assert_usage_error(&r, "overlaps the page tables");
+	assert_usage_error(&r, "overlaps the GDT and page tables");
 }
 END_TEST
 

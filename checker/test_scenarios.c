@@ -150,6 +150,20 @@ START_TEST(test_load_entry)
 }
 END_TEST
 
+/* A guest that reloads its segments reads the GDT the VMM wrote. */
+START_TEST(test_segment_reload)
+{
+	static const char *const modes[] = { "protected", "long" };
+	static const char *const guests[] = { "segments32", "segments64" };
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--mode", modes[_i], "--load",
+	    guest_path(guests[_i]));
+	assert_status(&r, 0);
+	assert_stdout(&r, "ok\n");
+}
+END_TEST
+
 START_TEST(test_triple_fault)
 {
 	struct vmm_run r;
@@ -192,6 +206,7 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, test_com1_input);
 	tcase_add_test(tc, test_mmio_unclaimed);
 	tcase_add_test(tc, test_load_entry);
+	tcase_add_loop_test(tc, test_segment_reload, 0, 2);
 	tcase_add_test(tc, test_triple_fault);
 	tcase_add_test(tc, test_timeout);
 	suite_add_tcase(s, tc);

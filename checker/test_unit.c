@@ -16,6 +16,7 @@
 #include "bus.h"
 #include "devices.h"
 #include "exit.h"
+#include "gdt.h"
 #include "mode.h"
 #include "paging.h"
 #include "vm.h"
@@ -318,6 +319,50 @@ START_TEST(test_x86_bits)
 }
 END_TEST
 
+/* The flat descriptors every OS tutorial spells out. */
+START_TEST(test_gdt_entries)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	uint64_t *gdt = (uint64_t *)(mem.host + GUEST_GDT_ADDR);
+	struct kvm_sregs s = {};
+	struct kvm_regs r;
+
+	ck_assert_int_eq(mode_setup(MODE_PROTECTED, &mem, 0x8000, &s, &r),
+			 0);
+	ck_assert_uint_eq(gdt_entry(&s.cs), 0x00cf9b000000ffffULL);
+	ck_assert_uint_eq(gdt_entry(&s.ds), 0x00cf93000000ffffULL);
+	ck_assert_uint_eq(gdt[0], 0);
+	ck_assert_uint_eq(gdt[1], 0x00cf9b000000ffffULL);
+	ck_assert_uint_eq(gdt[2], 0x00cf93000000ffffULL);
+	ck_assert_uint_eq(s.gdt.base, GUEST_GDT_ADDR);
+	ck_assert_uint_eq(s.gdt.limit, 3 * 8 - 1);
+	ck_assert_uint_eq(s.idt.limit, 0);
+
+	ck_assert_int_eq(mode_setup(MODE_LONG, &mem, 0x8000, &s, &r), 0);
+	ck_assert_uint_eq(gdt[1], 0x00af9b000000ffffULL);
+	s.cs.base = 0x12345678;
+	s.cs.limit = 0xabcde;
+	s.cs.g = 0;
+	s.cs.dpl = 3;
+	ck_assert_uint_eq(gdt_entry(&s.cs), 0x12aafb345678bcdeULL);
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_mode_reserved)
+{
+	uint64_t start, end;
+
+	mode_reserved(MODE_REAL, &start, &end);
+	ck_assert_uint_eq(end - start, 0);
+	mode_reserved(MODE_PROTECTED, &start, &end);
+	ck_assert_uint_eq(start, GUEST_GDT_ADDR);
+	ck_assert_uint_eq(end, GUEST_GDT_END);
+	mode_reserved(MODE_LONG, &start, &end);
+	ck_assert_uint_eq(end, GUEST_PT_END);
+}
+END_TEST
+
 START_TEST(test_mode_real)
 {
 	struct guest_mem mem = alloc_mem(MIB);
@@ -348,7 +393,7 @@ START_TEST(test_mode_protected)
 
 	ck_assert_int_eq(mode_setup(MODE_PROTECTED, &mem, 0x8000, &s, &r),
 			 0);
-	ck_assert_uint_eq(s.cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE);
+	ck_assert_uint_eq(s.cr0, X86_CR0_PE | X86_CR0_ET | X86_CR0_NE);
 	ck_assert_uint_eq(s.cs.selector, 0x8);
 	ck_assert_uint_eq(s.cs.type, X86_SEG_TYPE_CODE_XR);
 	ck_assert_uint_eq(s.cs.db, 1);
@@ -600,6 +645,8 @@ Suite *unit_suite(void)
 	tcase_add_test(mode, test_paging_4level_3g);
 	tcase_add_test(mode, test_paging_32);
 	tcase_add_test(mode, test_x86_bits);
+	tcase_add_test(mode, test_gdt_entries);
+	tcase_add_test(mode, test_mode_reserved);
 	tcase_add_test(mode, test_mode_real);
 	tcase_add_test(mode, test_mode_protected);
 	tcase_add_test(mode, test_mode_paged);

@@ -88,16 +88,19 @@ static int check_entry(const struct vmm *vmm, const struct guest_plan *plan)
 	return 0;
 }
 
-/* The page tables the VMM builds must not overwrite the image. */
-static int check_page_tables(const struct guest_plan *plan)
+/* What the VMM writes for the mode must not overwrite the image. */
+static int check_reserved(const struct guest_plan *plan)
 {
-	if (!mode_has_page_tables(plan->mode))
-		return 0;
-	if (plan->load_addr < GUEST_PT_END &&
-	    plan->load_addr + plan->load_size > GUEST_PT_ADDR) {
-		pr_err("%s at 0x%llx overlaps the page tables at [0x%x, 0x%x); load it at 0x%x or above",
+	uint64_t start, end;
+
+	mode_reserved(plan->mode, &start, &end);
+	/* The image is in RAM (load_image() checked): no overflow here. */
+	if (plan->load_addr < end &&
+	    plan->load_addr + plan->load_size > start) {
+		pr_err("%s at 0x%llx overlaps the GDT and page tables the VMM writes for %s mode at [0x%llx, 0x%llx); load it at 0x%llx or above",
 		       plan->name, (unsigned long long)plan->load_addr,
-		       GUEST_PT_ADDR, GUEST_PT_END, GUEST_PT_END);
+		       mode_name(plan->mode), (unsigned long long)start,
+		       (unsigned long long)end, (unsigned long long)end);
 		return -1;
 	}
 	return 0;
@@ -270,7 +273,7 @@ static int vmm_main(const struct vmm_options *opts)
 	if (vm_init(&vmm.vm, opts->mem_size))
 		return VMM_SETUP_ERROR;
 	if (register_devices(&vmm, opts) || load_guest(&vmm, opts, &plan) ||
-	    check_entry(&vmm, &plan) || check_page_tables(&plan))
+	    check_entry(&vmm, &plan) || check_reserved(&plan))
 		goto out_vm;
 	if (vcpu_init(&vmm.vcpu, &vmm.vm))
 		goto out_vm;

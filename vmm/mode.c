@@ -3,8 +3,9 @@
  * vCPU mode set-up. A vCPU comes out of reset in real mode; the VMM
  * puts it straight into the mode the guest expects by writing the
  * special registers KVM keeps for it: segments (with the hidden parts
- * a mode switch would load), CR0, CR3, CR4 and EFER. No GDT is needed
- * in guest memory, since KVM takes the segment state as given.
+ * a mode switch would load), CR0, CR3, CR4 and EFER. KVM takes that
+ * state as given, but a guest that reloads a segment reads the GDT, so
+ * the VMM writes one that matches (gdt.c).
  */
 #include <string.h>
 
@@ -12,12 +13,9 @@
 #include <kvmlab/util.h>
 #include <kvmlab/x86.h>
 
+#include "gdt.h"
 #include "mode.h"
 #include "paging.h"
-
-/* Selectors of the flat segments, as a GDT of null, code, data would. */
-#define SEL_CODE	0x8
-#define SEL_DATA	0x10
 /* Real-mode segments are 64 KiB: the code segment of an entry. */
 #define REAL_SEG_SPAN	0x10000ULL
 #define REAL_MODE_LIMIT	0x100000ULL		/* 1 MiB */
@@ -72,9 +70,19 @@ uint64_t mode_entry_limit(enum cpu_mode mode)
 	}
 }
 
-bool mode_has_page_tables(enum cpu_mode mode)
+void mode_reserved(enum cpu_mode mode, uint64_t *start, uint64_t *end)
 {
-	return mode == MODE_PAGED || mode == MODE_LONG;
+	*start = mode == MODE_REAL ? 0 : GUEST_GDT_ADDR;
+	switch (mode) {
+	case MODE_REAL:
+		*end = 0;
+		break;
+	case MODE_PROTECTED:
+		*end = GUEST_GDT_END;
+		break;
+	default:
+		*end = GUEST_PT_END;
+	}
 }
 
 const char *mode_of_sregs(const struct kvm_sregs *sregs)
@@ -122,19 +130,22 @@ static void flat_segment(struct kvm_segment *seg, uint16_t selector,
 	seg->db = 1;		/* 32-bit operands and stack */
 	seg->s = 1;		/* code or data, not system */
 	seg->l = 0;
-	seg->g = 1;		/* limit in 4 KiB units */
+	seg->g = 1;		/* 4 GiB: the descriptor counts pages */
 }
 
-/* Protected mode: flat 4 GiB code and data segments, CR0.PE. */
+/*
+ * Protected mode: flat 4 GiB code and data segments and CR0.PE; CD and
+ * NW, which reset leaves set, cleared so that caching is on.
+ */
 static void setup_protected_mode(struct kvm_sregs *sregs)
 {
-	flat_segment(&sregs->cs, SEL_CODE, X86_SEG_TYPE_CODE_XR);
-	flat_segment(&sregs->ds, SEL_DATA, X86_SEG_TYPE_DATA_RW);
+	flat_segment(&sregs->cs, GDT_SEL_CODE, X86_SEG_TYPE_CODE_XR);
+	flat_segment(&sregs->ds, GDT_SEL_DATA, X86_SEG_TYPE_DATA_RW);
 	sregs->es = sregs->ds;
 	sregs->fs = sregs->ds;
 	sregs->gs = sregs->ds;
 	sregs->ss = sregs->ds;
-	sregs->cr0 |= X86_CR0_PE;
+	sregs->cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE;
 }
 
 /* The CR0 bits an OS sets once paging is on (as kvm-hello-world). */
@@ -190,7 +201,7 @@ int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
 	switch (mode) {
 	case MODE_REAL:
 		setup_real_mode(sregs, regs, entry);
-		break;
+		return 0;
 	case MODE_PROTECTED:
 		setup_protected_mode(sregs);
 		break;
@@ -201,7 +212,7 @@ int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
 		ret = setup_long_mode(sregs, mem);
 		break;
 	default:
-		ret = -1;
+		return -1;
 	}
-	return ret;
+	return ret ? ret : gdt_install(mem, GUEST_GDT_ADDR, sregs);
 }

@@ -24,7 +24,11 @@ int mode_parse(const char *name, enum cpu_mode *mode);
 unsigned int mode_word_size(enum cpu_mode mode);
 /* The first address the mode cannot reach at its entry. */
 uint64_t mode_entry_limit(enum cpu_mode mode);
-bool mode_has_page_tables(enum cpu_mode mode);
+/*
+ * The guest memory the VMM writes for the mode (GDT, page tables), as
+ * [*start, *end); empty in real mode.
+ */
+void mode_reserved(enum cpu_mode mode, uint64_t *start, uint64_t *end);
 /* The mode a vCPU is in now, from its control registers. */
 const char *mode_of_sregs(const struct kvm_sregs *sregs);
 

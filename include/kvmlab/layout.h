@@ -7,6 +7,7 @@
  *
  *   0x000000  real-mode interrupt vector table (left zero)
  *   0x000400  result slot: the guest stores 42 here (2, 4 or 8 bytes)
+ *   0x000500  GDT built by the VMM (protected, paged and long mode)
  *   0x001000  paging structures built by the VMM (paged and long mode),
  *             or the Lab 1 program (real mode, no paging)
  *   0x007000  end of the paging structures; the SIMVIRTIO driver's
@@ -20,6 +21,9 @@
 
 #define GUEST_RESULT_ADDR	0x400
 #define GUEST_RESULT_VALUE	42
+
+#define GUEST_GDT_ADDR		0x500
+#define GUEST_GDT_END		0x600
 
 #define GUEST_PT_ADDR		0x1000
 #define GUEST_PT_END		0x7000

@@ -68,8 +68,6 @@
 /* Segment descriptor types (S = 1), with the accessed bit set. */
 #define X86_SEG_TYPE_DATA_RW	0x3	/* read/write, accessed */
 #define X86_SEG_TYPE_CODE_XR	0xb	/* execute/read, accessed */
-/* System descriptor types (S = 0). */
-#define X86_SEG_TYPE_TSS32_BUSY	0xb
 
 /* A flat segment's limit: 4 GiB with 4 KiB granularity. */
 #define X86_SEG_FLAT_LIMIT	0xffffffffU
