@@ -344,7 +344,8 @@ START_TEST(test_gdt_entries)
 	s.cs.limit = 0xabcde;
 	s.cs.g = 0;
 	s.cs.dpl = 3;
-	ck_assert_uint_eq(gdt_entry(&s.cs), 0x12aafb345678bcdeULL);
+	/* Byte 6: limit bits 19:16 (0xa) under the flags (only L). */
+	ck_assert_uint_eq(gdt_entry(&s.cs), 0x122afb345678bcdeULL);
 	free(mem.host);
 }
 END_TEST
