@@ -120,6 +120,18 @@ START_TEST(test_com1_input)
 }
 END_TEST
 
+START_TEST(test_com1_init_sequence)
+{
+	const struct run_opts o = { .input = "typed\n" };
+	struct vmm_run r;
+
+	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "--mode", "real", "--load",
+		 guest_path("uart_init"));
+	assert_status(&r, 0);
+	assert_stdout(&r, "typed\n");
+}
+END_TEST
+
 START_TEST(test_mmio_unclaimed)
 {
 	struct vmm_run r;
@@ -204,6 +216,7 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, test_lab1_reg_option);
 	tcase_add_test(tc, test_string_io);
 	tcase_add_test(tc, test_com1_input);
+	tcase_add_test(tc, test_com1_init_sequence);
 	tcase_add_test(tc, test_mmio_unclaimed);
 	tcase_add_test(tc, test_load_entry);
 	tcase_add_loop_test(tc, test_segment_reload, 0, 2);

@@ -17,9 +17,10 @@ struct debugcon {
 int debugcon_register(struct debugcon *con, struct bus *pio, FILE *out);
 
 /*
- * COM1, the subset of a 16550 UART that a polling guest uses: THR and
- * RBR at +0, LSR at +5. Input comes from @in_fd one byte at a time and
- * only when the guest asks, so the VMM never blocks on it.
+ * COM1, the part of a 16550 UART that a polling guest uses: THR, RBR,
+ * LSR, the divisor latch, loopback, and the rest as plain registers.
+ * Input comes from @in_fd one byte at a time and only when the guest
+ * asks, so the VMM never blocks on it. No interrupts, no FIFO.
  */
 struct serial {
 	FILE *out;
@@ -27,7 +28,8 @@ struct serial {
 	bool in_eof;
 	bool rx_full;		/* a byte waits in rx */
 	uint8_t rx;
-	uint8_t regs[8];	/* scratch for registers we do not model */
+	uint8_t dll, dlm;	/* divisor latch (baud rate): kept, unused */
+	uint8_t ier, fcr, lcr, mcr, scr;
 };
 
 int serial_register(struct serial *uart, struct bus *pio, FILE *out,
