@@ -16,6 +16,7 @@
 #include "devices.h"
 #include "loader.h"
 #include "log.h"
+#include "probe.h"
 #include "run.h"
 #include "scenario.h"
 #include "simvirtio_poll.h"
@@ -165,14 +166,17 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 
 /*
  * Some hosts (nested KVM among them) cannot run 32-bit paging: the vCPU
- * shuts down on its very first entry, before any instruction.
+ * shuts down on its very first entry, before any instruction. When a
+ * paged guest stops so, ask the host with a guest that cannot fault.
  */
-static bool paging_refused(const struct guest_plan *plan,
+static bool paging_refused(const struct vcpu *vcpu,
+			   const struct guest_plan *plan,
 			   const struct run_state *state,
 			   const struct kvm_regs *regs)
 {
 	return plan->mode == MODE_PAGED && state->stats.runs == 1 &&
-	       state->exit.error && regs->rip == plan->entry;
+	       vcpu->run->exit_reason == KVM_EXIT_SHUTDOWN &&
+	       regs->rip == plan->entry && probe_paged_mode() == 0;
 }
 
 static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
@@ -185,9 +189,8 @@ static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
 	if (vcpu_get_regs(&vmm->vcpu, &regs) ||
 	    vcpu_get_sregs(&vmm->vcpu, &sregs))
 		return VMM_GUEST_FAILED;
-	if (vmm->vcpu.run->exit_reason == KVM_EXIT_SHUTDOWN &&
-	    paging_refused(plan, state, &regs)) {
-		pr_err("this host's KVM does not support 32-bit paging (the vCPU shut down before its first instruction)");
+	if (paging_refused(&vmm->vcpu, plan, state, &regs)) {
+		pr_err("this host's KVM does not support 32-bit paging (even a guest that is one hlt shuts down before it runs)");
 		return VMM_UNSUPPORTED;
 	}
 	exit_describe(&state->exit, vmm->vcpu.run, why, sizeof(why));
