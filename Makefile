@@ -71,17 +71,21 @@ vmm := $(objtree)/vmm/vmm
 checker := $(objtree)/checker/checker
 
 # Debian packages each goal needs; tools/deps.sh installs them as root.
+# One chain, so that make -j never runs two apt-get at once.
 deps-build := nasm
-deps-check := $(deps-build) check pkg-config
+deps-check := check pkg-config
+deps-style := sparse cppcheck
 
 PHONY := all
 all: vmm
 
-PHONY += deps-build deps-check
+PHONY += deps-build deps-check deps-style
 deps-build:
 	$(Q)$(srctree)/tools/deps.sh $(deps-build)
-deps-check:
+deps-check: deps-build
 	$(Q)$(srctree)/tools/deps.sh $(deps-check)
+deps-style: deps-style
+	$(Q)$(srctree)/tools/deps.sh $(deps-style)
 
 PHONY += $(guest-dirs) vmm checker
 $(guest-dirs): deps-build
@@ -102,7 +106,7 @@ PHONY += check
 check: checker
 	$(Q)rm -rf $(objtree)/checker/logs
 	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) \
-		$(checker) $(CHECKFLAGS_RUN)
+		$(checker)
 
 # checkpatch, sparse (C=2) and cppcheck: exits non-zero on any finding.
 PHONY += style

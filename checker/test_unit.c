@@ -71,7 +71,7 @@ END_TEST
 static int parse(struct vmm_options *o, char *err, size_t errlen,
 		 const char *const *args)
 {
-	char *argv[32] = { "vmm" };
+	char *argv[32] = { strdup("vmm") };
 	int argc = 1, ret;
 	FILE *f = fmemopen(err, errlen, "w");
 

@@ -38,9 +38,11 @@ status=0
 echo "  CHECKPATCH"
 # From outside the tree: checkpatch may leave cache files in its cwd.
 for f in $files; do
-	(cd "$cpdir" && perl "$checkpatch" --no-tree --terse --show-types \
-		--ignore "$ignore" -f "$src/$f") | sed "s|$src/||" ||
+	if ! out=$(cd "$cpdir" && perl "$checkpatch" --no-tree --terse \
+		   --show-types --ignore "$ignore" -f "$src/$f"); then
 		status=1
+	fi
+	[ -z "$out" ] || printf '%s\n' "$out" | sed "s|$src/||"
 done
 
 echo "  CPPCHECK"

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The flat guest images, embedded so that vmm/vmm reads no file for its
- * built-in guests. Each image lies between NAME and NAME_end.
+ * built-in guests. Each image lies between NAME and NAME_end. The
+ * build passes each image's absolute path (Kbuild): a relative one
+ * would be looked up in the source tree first, stale with O=.
  */
 #define GUEST_IMAGE(name, file)		\
 	.globl name, name##_end;	\
@@ -11,9 +13,9 @@ name:					\
 name##_end:
 
 	.section .rodata.guests, "a"
-GUEST_IMAGE(guest16, "guest_16_bits/guest16.bin")
-GUEST_IMAGE(lab1, "guest_16_bits/lab1.bin")
-GUEST_IMAGE(guest32, "guest_32_bits/guest32.bin")
-GUEST_IMAGE(guest64, "guest_64_bits/guest64.bin")
+GUEST_IMAGE(guest16, GUEST16_BIN)
+GUEST_IMAGE(lab1, LAB1_BIN)
+GUEST_IMAGE(guest32, GUEST32_BIN)
+GUEST_IMAGE(guest64, GUEST64_BIN)
 
 	.section .note.GNU-stack, "", @progbits
