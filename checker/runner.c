@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -68,8 +69,9 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 	dup2(err, STDERR_FILENO);
 	for (i = 0; o && o->env && o->env[i]; i++)
 		putenv((char *)o->env[i]);
+	/* Groups first: root's supplementary groups would stay otherwise. */
 	if (o && o->drop_root && geteuid() == 0 &&
-	    (setgid(NOBODY_ID) || setuid(NOBODY_ID)))
+	    (setgroups(0, NULL) || setgid(NOBODY_ID) || setuid(NOBODY_ID)))
 		_exit(127);
 	for (i = 0; argv[i] && i + 2 < ARRAY_SIZE(args); i++)
 		args[i + 1] = argv[i];

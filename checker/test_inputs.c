@@ -61,6 +61,10 @@ START_TEST(test_missing_argument)
 
 	VMM(&r, "real", "--mem");
 	assert_usage_error(&r, "missing argument for '--mem'");
+	VMM(&r, "real", "-m");
+	assert_usage_error(&r, "missing argument for '-m'");
+	VMM(&r, "-xV", "real");
+	assert_usage_error(&r, "unknown option '-x'");
 }
 END_TEST
 
@@ -218,28 +222,22 @@ START_TEST(test_kvm_missing)
 END_TEST
 
 /*
- * Root can open anything, so as root the VMM runs as nobody; otherwise
- * it is pointed at a device node nobody may open.
+ * A device node nobody may open (mode 000); root opens anything, so as
+ * root the VMM runs as nobody.
  */
 START_TEST(test_kvm_not_permitted)
 {
 	char path[] = "/tmp/kvmlab-kvm-XXXXXX";
 	char var[64];
 	const char *env[2] = { var, NULL };
-	struct run_opts o = { .env = env };
+	const struct run_opts o = { .env = env, .drop_root = true };
 	struct vmm_run r;
 
-	if (geteuid() == 0) {
-		snprintf(var, sizeof(var), "KVMLAB_KVM_DEVICE=/dev/kvm");
-		o.drop_root = true;
-	} else {
-		temp_file(path, 0);
-		chmod(path, 0);
-		snprintf(var, sizeof(var), "KVMLAB_KVM_DEVICE=%s", path);
-	}
+	temp_file(path, 0);
+	ck_assert_int_eq(chmod(path, 0), 0);
+	snprintf(var, sizeof(var), "KVMLAB_KVM_DEVICE=%s", path);
 	VMM_OPTS(&r, &o, "long");
-	if (geteuid() != 0)
-		unlink(path);
+	unlink(path);
 	assert_usage_error(&r, "Permission denied");
 	assert_stderr_has(&r, "kvm group");
 }

@@ -4,6 +4,8 @@
  * checker/guests, run through vmm/vmm as a user would.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <kvmlab/util.h>
 
@@ -120,6 +122,38 @@ START_TEST(test_com1_input)
 }
 END_TEST
 
+START_TEST(test_string_in)
+{
+	const struct run_opts o = { .input = "kvmio" };
+	struct vmm_run r;
+
+	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "--mode", "real", "--load",
+		 guest_path("string_in"));
+	assert_status(&r, 0);
+	assert_stdout(&r, "kvmio");
+}
+END_TEST
+
+/* An image that ends exactly at the end of RAM fits. */
+START_TEST(test_load_exact_fit)
+{
+	char path[] = "/tmp/kvmlab-fit-XXXXXX";
+	const unsigned char hlt = 0xf4;
+	struct vmm_run r;
+	int fd = mkstemp(path);
+
+	ck_assert_msg(fd >= 0 && write(fd, &hlt, 1) == 1 &&
+		      ftruncate(fd, 0x100000 - 0x8000) == 0,
+		      "cannot make %s", path);
+	close(fd);
+	VMM(&r, VMM_TIMEOUT_ARG, "--mode", "real", "--load", path);
+	unlink(path);
+	assert_status(&r, 0);
+	ck_assert_msg(r.out_len == 0 && r.err_len == 0,
+		      "expected a silent run; got %s", r.summary);
+}
+END_TEST
+
 START_TEST(test_com1_init_sequence)
 {
 	const struct run_opts o = { .input = "typed\n" };
@@ -186,7 +220,21 @@ START_TEST(test_triple_fault)
 	ck_assert_msg(strstr(r.err, "KVM_EXIT_SHUTDOWN") ||
 		      strstr(r.err, "KVM_EXIT_INTERNAL_ERROR"),
 		      "expected the exit named on stderr; got %s", r.summary);
-	assert_stderr_has(&r, "in protected mode at rip 0x");
+	assert_stderr_has(&r, "in protected mode at rip 0x8007\n");
+}
+END_TEST
+
+/* --dump-regs after a failure: the state the failure left. */
+START_TEST(test_dump_regs_after_fault)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--dump-regs", "--mode", "protected",
+	    "--load", guest_path("triple_fault"));
+	assert_status(&r, 1);
+	assert_stderr_has(&r, "rip    0x0000000000008007\n");
+	assert_stderr_has(&r, "cs     selector 0x0008 base 0x0000000000000000 limit 0xffffffff type 0xb dpl 0 db 1 l 0 g 1\n");
+	assert_stderr_has(&r, "cr0    0x0000000000000031\n");
 }
 END_TEST
 
@@ -217,10 +265,13 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, test_string_io);
 	tcase_add_test(tc, test_com1_input);
 	tcase_add_test(tc, test_com1_init_sequence);
+	tcase_add_test(tc, test_string_in);
+	tcase_add_test(tc, test_load_exact_fit);
 	tcase_add_test(tc, test_mmio_unclaimed);
 	tcase_add_test(tc, test_load_entry);
 	tcase_add_loop_test(tc, test_segment_reload, 0, 2);
 	tcase_add_test(tc, test_triple_fault);
+	tcase_add_test(tc, test_dump_regs_after_fault);
 	tcase_add_test(tc, test_timeout);
 	suite_add_tcase(s, tc);
 	return s;

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include <kvmlab/layout.h>
+#include <kvmlab/util.h>
 #include <kvmlab/x86.h>
 
 #include "args.h"
 #include "bus.h"
 #include "devices.h"
 #include "exit.h"
+#include "result.h"
 #include "gdt.h"
 #include "mode.h"
 #include "paging.h"
@@ -502,23 +504,44 @@ START_TEST(test_exit_string_io)
 }
 END_TEST
 
+/* Size, count and offset of bad I/O exits: each refused untouched. */
+static const struct {
+	uint8_t size;
+	uint32_t count;
+	uint64_t offset;
+} bad_io[] = {
+	{ 3, 1, 1024 },				/* no such width */
+	{ 1, 0, 1024 },				/* nothing to move */
+	{ 4, 2, FAKE_RUN_SIZE - 4 },		/* past the kvm_run page */
+	{ 4, UINT32_MAX, 1024 },		/* size x count too big */
+	{ 1, 1, UINT64_MAX },			/* offset + size wraps */
+};
+
 START_TEST(test_exit_io_malformed)
 {
 	struct fake_exit f;
 
-	fake_io_exit(&f, 3, 1, 1024);
+	fake_io_exit(&f, bad_io[_i].size, bad_io[_i].count,
+		     bad_io[_i].offset);
 	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
-	fake_io_exit(&f, 1, 0, 1024);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
-	/* Data past the kvm_run page, and a count that would wrap. */
-	fake_io_exit(&f, 4, 2, FAKE_RUN_SIZE - 4);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
-	fake_io_exit(&f, 4, UINT32_MAX, 1024);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
-	fake_io_exit(&f, 1, 1, UINT64_MAX);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_ptr_nonnull(f.ctx.error);
 	ck_assert_ptr_nonnull(strstr(f.ctx.error, "malformed"));
 	ck_assert_uint_eq(f.dev.calls, 0);
+}
+END_TEST
+
+START_TEST(test_exit_io_in)
+{
+	struct fake_exit f;
+
+	fake_io_exit(&f, 1, 4, 2048);
+	f.run.io.direction = KVM_EXIT_IO_IN;
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_RESUME);
+	ck_assert_uint_eq(f.dev.calls, 4);
+	ck_assert(!f.dev.is_write);
+	ck_assert_uint_eq(f.page[2048], 0x5a);
+	ck_assert_uint_eq(f.page[2051], 0x5a);
+	ck_assert_uint_eq(f.page[2052], 0);
 }
 END_TEST
 
@@ -566,6 +589,51 @@ START_TEST(test_exit_reasons)
 	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
 	exit_describe(&f.ctx, &f.run, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "KVM_EXIT_?"));
+}
+END_TEST
+
+/* ---- after the halt ---- */
+
+/* The word at 0x400 is as wide as the mode's: 2, 4 or 8 bytes. */
+START_TEST(test_check_result)
+{
+	struct guest_mem mem = alloc_mem(MIB);
+	struct kvm_regs regs = { .rax = GUEST_RESULT_VALUE };
+	char out[256] = "";
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	mem.host[GUEST_RESULT_ADDR] = GUEST_RESULT_VALUE;
+	mem.host[GUEST_RESULT_ADDR + 2] = 1;	/* beyond a 16-bit word */
+	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_REAL), 0);
+	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_PROTECTED), 1);
+	mem.host[GUEST_RESULT_ADDR + 2] = 0;
+	mem.host[GUEST_RESULT_ADDR + 4] = 1;	/* beyond a 32-bit word */
+	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_PAGED), 0);
+	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_LONG), 1);
+	regs.rax = 7;
+	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_REAL), 1);
+	fclose(f);
+	ck_assert_str_eq(out, "Finished vmm\n"
+			 "Wrong result: memory at 0x400 is 65578\n"
+			 "Finished vmm\n"
+			 "Wrong result: memory at 0x400 is 4294967338\n"
+			 "Wrong result: {E,R,}AX is 7\n");
+	free(mem.host);
+}
+END_TEST
+
+START_TEST(test_guest_range)
+{
+	struct guest_mem mem = { .host = NULL, .size = 0x1000 };
+
+	ck_assert(guest_range_ok(&mem, 0, 0x1000));
+	ck_assert(guest_range_ok(&mem, 0x1000, 0));
+	ck_assert(guest_range_ok(&mem, 0xfff, 1));
+	ck_assert(!guest_range_ok(&mem, 0xfff, 2));
+	ck_assert(!guest_range_ok(&mem, 0x1001, 0));
+	ck_assert(!guest_range_ok(&mem, 1, UINT64_MAX));
+	ck_assert(!guest_range_ok(&mem, UINT64_MAX, 2));
+	ck_assert_ptr_null(guest_ptr(&mem, 0x800, 0x801));
 }
 END_TEST
 
@@ -653,7 +721,11 @@ Suite *unit_suite(void)
 	tcase_add_test(mode, test_mode_paged);
 	tcase_add_test(mode, test_mode_long);
 	tcase_add_test(exits, test_exit_string_io);
-	tcase_add_test(exits, test_exit_io_malformed);
+	tcase_add_loop_test(exits, test_exit_io_malformed, 0,
+			    ARRAY_SIZE(bad_io));
+	tcase_add_test(exits, test_exit_io_in);
+	tcase_add_test(exits, test_check_result);
+	tcase_add_test(exits, test_guest_range);
 	tcase_add_test(exits, test_exit_mmio);
 	tcase_add_test(exits, test_exit_reasons);
 	suite_add_tcase(s, args);

@@ -11,7 +11,12 @@
 
 void _start(uint64_t device_window) __attribute__((noreturn));
 
-void __attribute__((section(".start"))) _start(uint64_t device_window)
+/*
+ * Entered by a jump, not a call: the stack is not aligned as the ABI
+ * says a function finds it, so let gcc realign it.
+ */
+void __attribute__((section(".start"), force_align_arg_pointer))
+_start(uint64_t device_window)
 {
 	debugcon_puts("Hello, world!\n");
 	if (device_window && simvirtio_run(device_window))

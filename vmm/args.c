@@ -376,6 +376,24 @@ static int check_guest_choice(struct vmm_options *opts, int argc,
 	return check_simvirtio_choice(opts, err);
 }
 
+/*
+ * getopt's '?' (unknown) or ':' (no argument). @arg is the word it was
+ * reading: a long option is named by it, a short one by optopt, as
+ * "-xV" holds more than one.
+ */
+static void report_bad_option(int opt, const char *arg, FILE *err)
+{
+	const char *what = opt == ':' ? "missing argument for" :
+					"unknown option";
+	size_t len = strcspn(arg, "=");
+
+	if (!strncmp(arg, "--", 2))
+		fprintf(err, "vmm: %s '%.*s'; see vmm --help\n", what,
+			(int)len, arg);
+	else
+		fprintf(err, "vmm: %s '-%c'; see vmm --help\n", what, optopt);
+}
+
 int args_parse(struct vmm_options *opts, int argc, char **argv, FILE *err)
 {
 	int opt;
@@ -388,9 +406,7 @@ int args_parse(struct vmm_options *opts, int argc, char **argv, FILE *err)
 	while ((opt = getopt_long(argc, argv, ":m:hV", long_options,
 				  NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
-			fprintf(err, "vmm: %s '%s'; see vmm --help\n",
-				opt == ':' ? "missing argument for" :
-				"unknown option", argv[optind - 1]);
+			report_bad_option(opt, argv[optind - 1], err);
 			return VMM_SETUP_ERROR;
 		}
 		if (parse_option(opts, opt, optarg, err) < 0)

@@ -33,6 +33,7 @@ int load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
 	return 0;
 }
 
+/* 0, or a negative errno: -EIO if the file ended early. */
 static int read_all(int fd, uint8_t *dst, uint64_t size)
 {
 	while (size) {
@@ -40,8 +41,10 @@ static int read_all(int fd, uint8_t *dst, uint64_t size)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return -1;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
 		dst += n;
 		size -= n;
 	}
@@ -53,14 +56,18 @@ int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
 {
 	struct stat st;
 	uint8_t *dst;
-	int fd, ret = -1;
+	int fd, err, ret = -1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		pr_err("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		pr_err("cannot stat %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		pr_err("%s is not a regular file", path);
 		goto out;
 	}
@@ -73,9 +80,9 @@ int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
 		report_no_fit(mem, path, st.st_size, gpa);
 		goto out;
 	}
-	if (read_all(fd, dst, st.st_size) < 0) {
-		pr_err("cannot read %s: %s", path,
-		       errno ? strerror(errno) : "short read");
+	err = read_all(fd, dst, st.st_size);
+	if (err) {
+		pr_err("cannot read %s: %s", path, strerror(-err));
 		goto out;
 	}
 	*size = st.st_size;

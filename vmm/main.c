@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <kvmlab/layout.h>
+#include <kvmlab/x86.h>
 
 #include "args.h"
 #include "result.h"
@@ -194,23 +195,22 @@ static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
 		return VMM_UNSUPPORTED;
 	}
 	exit_describe(&state->exit, vmm->vcpu.run, why, sizeof(why));
-	pr_err("%s in %s mode at rip 0x%llx", why, mode_of_sregs(&sregs),
-	       (unsigned long long)regs.rip);
+	/* In real mode RIP is an offset in CS: name both. */
+	if (!(sregs.cr0 & X86_CR0_PE))
+		pr_err("%s in real mode at cs:ip 0x%04x:0x%04llx", why,
+		       sregs.cs.selector, (unsigned long long)regs.rip);
+	else
+		pr_err("%s in %s mode at rip 0x%llx", why,
+		       mode_of_sregs(&sregs), (unsigned long long)regs.rip);
 	return VMM_GUEST_FAILED;
 }
 
-static int report_halt(struct vmm *vmm, const struct vmm_options *opts,
-		       const struct guest_plan *plan)
+static int report_halt(struct vmm *vmm, const struct guest_plan *plan)
 {
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	if (vcpu_get_regs(&vmm->vcpu, &regs) ||
-	    vcpu_get_sregs(&vmm->vcpu, &sregs))
+	if (vcpu_get_regs(&vmm->vcpu, &regs))
 		return VMM_GUEST_FAILED;
-	fflush(stdout);
-	if (opts->dump_regs)
-		regs_dump(stderr, &regs, &sregs);
 	if (!plan->scenario)
 		return VMM_OK;
 	if (plan->scenario->report_hlt)
@@ -220,6 +220,19 @@ static int report_halt(struct vmm *vmm, const struct vmm_options *opts,
 	if (vmm->simvirtio && check_simvirtio(stdout, vmm->simvirtio))
 		return VMM_GUEST_FAILED;
 	return check_result(stdout, &vmm->vm.mem, &regs, plan->mode);
+}
+
+/* --dump-regs: however the run ended, so that a failure can be read. */
+static void dump_regs(struct vmm *vmm)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	vcpu_complete_io(&vmm->vcpu);
+	if (vcpu_get_regs(&vmm->vcpu, &regs) ||
+	    vcpu_get_sregs(&vmm->vcpu, &sregs))
+		return;
+	regs_dump(stderr, &regs, &sregs);
 }
 
 static void report_stats(const struct vmm_options *opts,
@@ -236,6 +249,7 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 {
 	struct run_state state;
 	enum run_result result;
+	int status;
 
 	if (opts->timeout > 0 && timeout_arm(vmm->vcpu.run, opts->timeout))
 		return VMM_SETUP_ERROR;
@@ -249,20 +263,26 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	simvirtio_poll_stop(&vmm->poller);
 	timeout_disarm();
 	fflush(stdout);
-	report_stats(opts, &state.stats);
 
 	switch (result) {
 	case RUN_HALTED:
-		return report_halt(vmm, opts, plan);
+		status = report_halt(vmm, plan);
+		break;
 	case RUN_STOPPED:
-		return report_stop(vmm, plan, &state);
+		status = report_stop(vmm, plan, &state);
+		break;
 	case RUN_TIMED_OUT:
 		pr_err("timeout: the guest ran for more than %g seconds",
 		       opts->timeout);
-		return VMM_TIMEOUT;
+		status = VMM_TIMEOUT;
+		break;
 	default:
-		return VMM_GUEST_FAILED;
+		status = VMM_GUEST_FAILED;
 	}
+	if (opts->dump_regs && result != RUN_ERROR)
+		dump_regs(vmm);
+	report_stats(opts, &state.stats);
+	return status;
 }
 
 static int vmm_main(const struct vmm_options *opts)

@@ -42,7 +42,11 @@ int timeout_arm(struct kvm_run *run, double seconds)
 	};
 	struct itimerspec its = {};
 
-	/* No SA_RESTART: the point is to break KVM_RUN with EINTR. */
+	/*
+	 * KVM_RUN returns EINTR whatever SA_RESTART says; with it, a write
+	 * of guest output that the signal interrupts is resumed, not lost.
+	 */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(TIMEOUT_SIGNAL, &sa, NULL) < 0)
 		goto fail;
@@ -61,6 +65,7 @@ int timeout_arm(struct kvm_run *run, double seconds)
 	return 0;
 fail:
 	pr_err("cannot arm the timeout: %s", strerror(errno));
+	armed_run = NULL;
 	return -1;
 }
 

@@ -110,31 +110,45 @@ void vcpu_destroy(struct vcpu *vcpu)
 	vcpu->fd = -1;
 }
 
-/* Thin wrappers, so that every caller reports a failure the same way. */
-#define VCPU_IOCTL(vcpu, req, arg, name)				\
-	({								\
-		int __ret = ioctl((vcpu)->fd, req, arg);		\
-		if (__ret < 0)						\
-			pr_err(name ": %s", strerror(errno));		\
-		__ret < 0 ? -1 : 0;					\
-	})
+void vcpu_complete_io(struct vcpu *vcpu)
+{
+	const uint32_t reason = vcpu->run->exit_reason;
+
+	if (reason != KVM_EXIT_IO && reason != KVM_EXIT_MMIO)
+		return;
+	vcpu->run->immediate_exit = 1;
+	ioctl(vcpu->fd, KVM_RUN, 0);	/* EINTR, once the access is done */
+	vcpu->run->immediate_exit = 0;
+}
+
+/* One register ioctl, its failure reported the same way by all. */
+static int vcpu_ioctl(struct vcpu *vcpu, unsigned long request, void *arg,
+		      const char *name)
+{
+	if (ioctl(vcpu->fd, request, arg) < 0) {
+		pr_err("%s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs)
 {
-	return VCPU_IOCTL(vcpu, KVM_GET_REGS, regs, "KVM_GET_REGS");
+	return vcpu_ioctl(vcpu, KVM_GET_REGS, regs, "KVM_GET_REGS");
 }
 
 int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs)
 {
-	return VCPU_IOCTL(vcpu, KVM_SET_REGS, regs, "KVM_SET_REGS");
+	return vcpu_ioctl(vcpu, KVM_SET_REGS, (void *)regs, "KVM_SET_REGS");
 }
 
 int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs)
 {
-	return VCPU_IOCTL(vcpu, KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
+	return vcpu_ioctl(vcpu, KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
 }
 
 int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs)
 {
-	return VCPU_IOCTL(vcpu, KVM_SET_SREGS, sregs, "KVM_SET_SREGS");
+	return vcpu_ioctl(vcpu, KVM_SET_SREGS, (void *)sregs,
+			  "KVM_SET_SREGS");
 }

@@ -18,6 +18,13 @@ struct vcpu {
 int vcpu_init(struct vcpu *vcpu, struct vm *vm);
 void vcpu_destroy(struct vcpu *vcpu);
 
+/*
+ * KVM finishes an IN or an MMIO read only at the next KVM_RUN: before
+ * reading the registers of a vCPU stopped at such an exit, re-enter it
+ * with immediate_exit set, which completes the access and returns.
+ */
+void vcpu_complete_io(struct vcpu *vcpu);
+
 int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs);
 int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs);
 int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs);

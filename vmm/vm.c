@@ -13,6 +13,8 @@
 
 #include <linux/kvm.h>
 
+#include <kvmlab/util.h>
+
 #include "log.h"
 #include "vm.h"
 
@@ -61,11 +63,25 @@ static int vm_check_api_version(struct vm *vm)
 	return 0;
 }
 
+/* What this VMM relies on: memory slots, and a KVM_RUN it can stop. */
 static int vm_check_capabilities(struct vm *vm)
 {
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0) {
-		pr_err("KVM lacks KVM_CAP_USER_MEMORY");
-		return -1;
+	static const struct {
+		int cap;
+		const char *name;
+	} needed[] = {
+		{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
+		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(needed); i++) {
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+			  needed[i].cap) <= 0) {
+			pr_err("KVM lacks %s: use Linux 4.11 or later",
+			       needed[i].name);
+			return -1;
+		}
 	}
 	return 0;
 }
