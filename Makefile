@@ -58,7 +58,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-builtin -nostdlib \
 GUEST_CHECKFLAGS = -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 LDFLAGS :=
 
-export srctree objtree quiet Q KBUILD_VERBOSE C USE_POOLING
+export VERSION srctree objtree quiet Q KBUILD_VERBOSE C USE_POOLING
 export CC LD AR CPP NASM CHECK CHECKFLAGS HOST_CFLAGS GUEST_CFLAGS \
        GUEST_CHECKFLAGS LDFLAGS
 

@@ -177,6 +177,10 @@ START_TEST(test_mmio_unclaimed)
 	assert_stderr_has(&r, "unclaimed MMIO write at 0x200000 (1 bytes)");
 	assert_stderr_has(&r, "unclaimed MMIO read at 0x200008 (1 bytes)");
 	assert_stderr_has(&r, "unclaimed MMIO read at 0x200010 (2 bytes)");
+	VMM(&r, VMM_TIMEOUT_ARG, "--stats=json", "--mode", "protected",
+	    "--load", guest_path("mmio"));
+	/* Three stores and three loads; each one counted. */
+	assert_stderr_has(&r, "\"unclaimed_io\":0,\"unclaimed_mmio\":6,");
 	/* Three stores and a load at 0x200000: reported once. */
 	ck_assert_msg(count_of(r.err, "at 0x200000 ") == 1,
 		      "expected one report for 0x200000; got %s", r.summary);

@@ -157,6 +157,7 @@ START_TEST(test_stats_formats)
 		"\"kvm_runs\":", "\"interrupted\":", "\"exits\":",
 		"\"exits_by_reason\":{", "\"other_reasons\":", "\"io\":[",
 		"\"io_other\":", "\"mmio\":[", "\"mmio_other\":",
+		"\"unclaimed_io\":", "\"unclaimed_mmio\":",
 		"\"ns_in_kvm\":", "\"ns_in_vmm\":", "\"ns_total\":",
 		"{\"port\":1016,\"dir\":\"out\",\"count\":2}",
 	};

@@ -505,11 +505,13 @@ START_TEST(test_exit_string_io)
 END_TEST
 
 /* Size, count and offset of bad I/O exits: each refused untouched. */
-static const struct {
+struct bad_io_exit {
 	uint8_t size;
 	uint32_t count;
 	uint64_t offset;
-} bad_io[] = {
+};
+
+static const struct bad_io_exit bad_io[] = {
 	{ 3, 1, 1024 },				/* no such width */
 	{ 1, 0, 1024 },				/* nothing to move */
 	{ 4, 2, FAKE_RUN_SIZE - 4 },		/* past the kvm_run page */

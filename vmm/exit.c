@@ -144,7 +144,7 @@ static const char *internal_error_name(uint32_t suberror)
 	case KVM_INTERNAL_ERROR_EMULATION:
 		return "emulation failure: an instruction KVM cannot emulate";
 	case KVM_INTERNAL_ERROR_SIMUL_EX:
-		return "exception while delivering an exception (triple fault)";
+		return "an exception while delivering an exception";
 	case KVM_INTERNAL_ERROR_DELIVERY_EV:
 		return "an event could not be delivered";
 	case KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON:

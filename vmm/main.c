@@ -23,7 +23,6 @@
 #include "simvirtio_poll.h"
 #include "timeout.h"
 
-#define VMM_VERSION	"0.1.0"
 
 /* What to run: a built-in scenario, or a flat binary from a file. */
 struct guest_plan {
@@ -323,7 +322,7 @@ int main(int argc, char **argv)
 		args_usage(stdout);
 		return VMM_OK;
 	case ACTION_VERSION:
-		printf("vmm (kvmlab) %s\n", VMM_VERSION);
+		printf("vmm (kvmlab) %s\n", KVMLAB_VERSION);
 		return VMM_OK;
 	default:
 		break;

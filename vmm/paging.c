@@ -11,7 +11,7 @@
 
 #include "paging.h"
 
-/* Kernel-mode, writable, present: user bit too, for ring-3 guests. */
+/* Present and writable, and open to ring 3 (Lab 2's program). */
 #define PT_TABLE_FLAGS	(X86_PTE_PRESENT | X86_PTE_RW | X86_PTE_USER)
 #define PT_LEAF_FLAGS	(PT_TABLE_FLAGS | X86_PTE_PS)
 

@@ -48,7 +48,11 @@ void regs_assign(struct kvm_regs *regs, const struct reg_assign *assign)
 
 uint64_t regs_value(const struct kvm_regs *regs, int reg)
 {
-	return *reg_slot((struct kvm_regs *)regs, reg);
+	uint64_t value;
+
+	memcpy(&value, (const char *)regs + reg_table[reg].offset,
+	       sizeof(value));
+	return value;
 }
 
 static void dump_segment(FILE *out, const char *name,

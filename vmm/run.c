@@ -71,5 +71,7 @@ enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
 	state->exit.run_size = vcpu->run_size;
 	result = run_loop(vcpu, state);
 	state->stats.ns_total = now_ns() - start;
+	state->stats.unclaimed_io = vm->pio.unclaimed;
+	state->stats.unclaimed_mmio = vm->mmio.unclaimed;
 	return result;
 }

@@ -13,8 +13,10 @@
 #include "scenario.h"
 
 /* Lab 1 adds AX and BX: 4 + 2 prints "6". */
-#define LAB1_RAX	4
-#define LAB1_RBX	2
+static const struct reg_assign lab1_regs[] = {
+	{ REG_RAX, 4 },
+	{ REG_RBX, 2 },
+};
 
 static const struct scenario scenarios[] = {
 	{
@@ -64,8 +66,8 @@ static const struct scenario scenarios[] = {
 		.image = lab1,
 		.image_end = lab1_end,
 		.load_addr = LAB1_LOAD_ADDR,
-		.regs = { { REG_RAX, LAB1_RAX }, { REG_RBX, LAB1_RBX } },
-		.nregs = 2,
+		.regs = lab1_regs,
+		.nregs = ARRAY_SIZE(lab1_regs),
 		.report_hlt = true,
 	},
 };

@@ -9,15 +9,13 @@
 #include "mode.h"
 #include "regs.h"
 
-#define SCENARIO_MAX_REGS	2
-
 struct scenario {
 	const char *name;
 	enum cpu_mode mode;
 	const uint8_t *image;
 	const uint8_t *image_end;
 	uint64_t load_addr;		/* also the entry point */
-	struct reg_assign regs[SCENARIO_MAX_REGS];
+	const struct reg_assign *regs;	/* set before the run */
 	unsigned int nregs;
 	bool check_result;		/* 42 in RAX and at 0x400 */
 	bool report_hlt;		/* print the exit, as Lab 1 does */

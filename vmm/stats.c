@@ -97,6 +97,11 @@ void stats_print_table(FILE *out, const struct exit_stats *st)
 			(unsigned long long)st->other_reasons);
 	print_table_rows(out, "port I/O exits", &st->ports, true);
 	print_table_rows(out, "MMIO exits", &st->mmio, false);
+	if (st->unclaimed_io || st->unclaimed_mmio)
+		fprintf(out, "  %-24s %12llu port, %llu MMIO\n",
+			"unclaimed accesses",
+			(unsigned long long)st->unclaimed_io,
+			(unsigned long long)st->unclaimed_mmio);
 	fprintf(out, "  %-24s %12.3f ms (%.1f%%)\n", "time in KVM_RUN",
 		st->ns_in_kvm / NS_PER_MS, share);
 	fprintf(out, "  %-24s %12.3f ms\n", "time in the VMM",
@@ -142,6 +147,9 @@ void stats_print_json(FILE *out, const struct exit_stats *st)
 	print_json_table(out, "io", "port", &st->ports, true);
 	fprintf(out, ",");
 	print_json_table(out, "mmio", "addr", &st->mmio, false);
+	fprintf(out, ",\"unclaimed_io\":%llu,\"unclaimed_mmio\":%llu",
+		(unsigned long long)st->unclaimed_io,
+		(unsigned long long)st->unclaimed_mmio);
 	fprintf(out, ",\"ns_in_kvm\":%llu,\"ns_in_vmm\":%llu,\"ns_total\":%llu}\n",
 		(unsigned long long)st->ns_in_kvm,
 		(unsigned long long)(st->ns_total - st->ns_in_kvm),

@@ -36,6 +36,8 @@ struct exit_stats {
 	uint64_t other_reasons;
 	struct stats_table ports;
 	struct stats_table mmio;
+	uint64_t unclaimed_io;		/* accesses no device claimed */
+	uint64_t unclaimed_mmio;
 	uint64_t ns_in_kvm;		/* inside KVM_RUN */
 	uint64_t ns_total;		/* the whole run */
 };
