@@ -277,6 +277,27 @@ START_TEST(test_device_payload)
 }
 END_TEST
 
+/* A message many times the ring: streamed out, then one answer. */
+START_TEST(test_device_long_message)
+{
+	const unsigned int n = 1000;
+	struct bench b;
+	char answer[64];
+	unsigned int i;
+
+	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
+	handshake(&b);
+	for (i = 0; i < n; i++)
+		send(&b, i + 1 == n ? '\n' : 'a' + i % 26);
+	received(&b, answer, sizeof(answer));
+	ck_assert_str_eq(answer, "ACK 1000\n");
+	ck_assert_uint_eq(strlen(b.out), n);
+	ck_assert_uint_eq(b.out[26], 'a');
+	ck_assert_uint_eq(b.dev.messages, 1);
+	bench_free(&b);
+}
+END_TEST
+
 START_TEST(test_device_payload_corrupted)
 {
 	struct bench b;
@@ -518,6 +539,7 @@ Suite *simvirtio_suite(void)
 			    SIMVIRTIO_TRANSPORT_EXITS,
 			    SIMVIRTIO_TRANSPORT_POLLING + 1);
 	tcase_add_test(device, test_device_payload);
+	tcase_add_test(device, test_device_long_message);
 	tcase_add_test(device, test_device_payload_corrupted);
 	tcase_add_test(errors, test_error_access_width);
 	tcase_add_test(errors, test_error_access_outside);
