@@ -73,7 +73,7 @@ checker := $(objtree)/checker/checker
 # Debian packages each goal needs; tools/deps.sh installs them as root.
 # One chain, so that make -j never runs two apt-get at once.
 deps-build := nasm
-deps-check := check pkg-config
+deps-check := check pkg-config strace
 deps-style := sparse cppcheck
 
 PHONY := all
@@ -101,18 +101,25 @@ PHONY += run
 run: vmm
 	$(Q)$(vmm) $(RUNFLAGS) $(SCENARIO)
 
-# The test suite (Check): every scenario on KVM, and unit tests.
+# The grader (Check): the rubric's tests on KVM and without it. ITEM=id
+# grades one item. Results: checker/results/, transcripts: checker/logs/.
 PHONY += check
 check: checker
 	$(Q)rm -rf $(objtree)/checker/logs
-	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) \
-		$(checker)
+	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) KVMLAB_ITEM=$(ITEM) \
+		$(srctree)/tools/grade.sh $(checker) $(objtree)/checker/results
 
 # checkpatch, sparse (C=2) and cppcheck: exits non-zero on any finding.
 PHONY += style
 style: deps-check
 	$(Q)$(MAKE) C=2 checker
 	$(Q)$(srctree)/tools/style.sh $(srctree) $(objtree)
+
+# The grader's proof: one deliberate mistake per rubric item, in a copy
+# of the tree each, must cost exactly that item's points.
+PHONY += verify
+verify: deps-check
+	$(Q)$(srctree)/tools/verify.sh $(srctree)
 
 # Exits against polling, measured (not a test: times vary by host).
 BENCH_PAYLOAD ?= 1048576
@@ -137,7 +144,10 @@ help:
 	@echo '  run            - build and run the main scenario'
 	@echo '                   (SCENARIO=simvirtio|real|protected|paged|long|lab1,'
 	@echo '                    RUNFLAGS="--dump-regs ...")'
-	@echo '  check          - build and run the tests on KVM'
+	@echo '  check          - build, then grade: the rubric tests on KVM'
+	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one)'
+	@echo '  verify         - prove the grader: each rubric item, broken on'
+	@echo '                   purpose in a copy, costs exactly its points'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'
 	@echo '  bench          - SIMVIRTIO exits against polling'
 	@echo '                   (BENCH_PAYLOAD=bytes, default 1048576)'

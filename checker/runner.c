@@ -58,11 +58,26 @@ unsigned int line_count(const char *s)
 	return count_of(s, "\n");
 }
 
+/*
+ * The grader's own count of exits to user space: each one is a return
+ * from KVM_RUN, which strace sees whatever the VMM under test reports.
+ */
+static const char *const strace_argv[] = {
+	"strace", "-f", "-qq", "-e", "trace=ioctl", "-e", "signal=none",
+	"-o",
+};
+
+static char *trace_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/kvmlab-strace-%d", (int)getpid());
+	return buf;
+}
+
 static void child_exec(const struct run_opts *o, const char *const *argv,
 		       int in, int out, int err)
 {
-	const char *args[64] = { vmm_path() };
-	unsigned int i;
+	const char *args[64];
+	unsigned int i, n = 0;
 
 	dup2(in, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
@@ -73,11 +88,21 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 	if (o && o->drop_root && geteuid() == 0 &&
 	    (setgroups(0, NULL) || setgid(NOBODY_ID) || setuid(NOBODY_ID)))
 		_exit(127);
-	for (i = 0; argv[i] && i + 2 < ARRAY_SIZE(args); i++)
-		args[i + 1] = argv[i];
-	execv(args[0], (char *const *)args);
-	fprintf(stderr, "checker: cannot run %s: %s\n", args[0],
-		strerror(errno));
+	if (o && o->count_runs) {
+		static char trace[64];
+
+		for (i = 0; i < ARRAY_SIZE(strace_argv); i++)
+			args[n++] = strace_argv[i];
+		args[n++] = trace_path(trace, sizeof(trace));
+	}
+	args[n++] = vmm_path();
+	for (i = 0; argv[i] && n + 1 < ARRAY_SIZE(args); i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	execvp(args[0], (char *const *)args);
+	fprintf(stderr, "checker: cannot run %s: %s%s\n", args[0],
+		strerror(errno), o && o->count_runs ?
+		" (install strace: apt-get install strace)" : "");
 	_exit(127);
 }
 
@@ -152,14 +177,49 @@ static const char *tail_of(const char *s, size_t len, unsigned int lines)
 }
 
 #define SUMMARY_TAIL_LINES	3
+#define EXIT_TIMEOUT		124
 
-static void summarize(struct vmm_run *r)
+static bool ran_in(const char *const *argv, const char *mode)
 {
+	unsigned int i;
+
+	for (i = 0; argv[i]; i++)
+		if (!strcmp(argv[i], mode) ||
+		    (!strcmp(mode, "long") && !strcmp(argv[i], "simvirtio")))
+			return true;
+	return false;
+}
+
+/* What the symptom most often means, for the student reading it. */
+static const char *hint(const struct vmm_run *r, const char *const *argv)
+{
+	if (r->killed)
+		return "the VMM hung: does the exit loop end at KVM_EXIT_HLT?";
+	if (strstr(r->err, "simvirtio: last step"))
+		return "SIMVIRTIO stopped early: the last step above says where the handshake stood";
+	if (strstr(r->err, "KVM_EXIT_SHUTDOWN") && ran_in(argv, "long"))
+		return "long mode that shuts down: look at EFER (LME and LMA), CR4.PAE and the page tables";
+	if (strstr(r->err, "KVM_EXIT_FAIL_ENTRY") && ran_in(argv, "real"))
+		return "a failed entry in real mode: look at the code segment (selector and base)";
+	if (strstr(r->err, "KVM_EXIT_FAIL_ENTRY"))
+		return "a failed entry: the segments, CR0, CR4 or EFER do not fit together";
+	if (r->status == EXIT_TIMEOUT)
+		return "the guest never halted: an exit handled wrongly, so it waits forever?";
+	if (!r->out_len && (r->status == 0 || r->status == 1))
+		return "nothing printed: look at the port I/O handler (KVM_EXIT_IO, data_offset)";
+	return NULL;
+}
+
+static void summarize(struct vmm_run *r, const char *const *argv)
+{
+	const char *h = hint(r, argv);
+
 	snprintf(r->summary, sizeof(r->summary),
-		 "status %d%s; stdout: \"%.200s\"; stderr ends: \"%.400s\"",
+		 "status %d%s; stdout: \"%.200s\"; stderr ends: \"%.400s\"%s%s",
 		 r->status, r->killed ? " (killed: hung)" : "",
 		 tail_of(r->out, r->out_len, SUMMARY_TAIL_LINES),
-		 tail_of(r->err, r->err_len, SUMMARY_TAIL_LINES));
+		 tail_of(r->err, r->err_len, SUMMARY_TAIL_LINES),
+		 h ? "; hint: " : "", h ? h : "");
 }
 
 static void save_transcript(const struct vmm_run *r, const char *name,
@@ -187,6 +247,25 @@ static void save_transcript(const struct vmm_run *r, const char *name,
 	fclose(f);
 }
 
+/* KVM_RUN calls in the trace the child left, or -1 without one. */
+static long long count_kvm_runs(pid_t pid)
+{
+	char path[64], line[512];
+	long long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/kvmlab-strace-%d", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "KVM_RUN"))
+			n++;
+	fclose(f);
+	unlink(path);
+	return n;
+}
+
 int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 	    const char *const *argv)
 {
@@ -211,7 +290,8 @@ int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 		perror("checker: writing the VMM's input");
 	close(in[1]);
 	collect(r, pid, out[0], err[0]);
-	summarize(r);
+	r->kvm_runs = o && o->count_runs ? count_kvm_runs(pid) : -1;
+	summarize(r, argv);
 	save_transcript(r, name, argv);
 	return 0;
 }

@@ -18,6 +18,7 @@ struct run_opts {
 	const char *input;		/* written to stdin, then EOF */
 	const char *const *env;		/* extra NAME=VALUE, NULL-ended */
 	bool drop_root;			/* run as nobody, if root */
+	bool count_runs;		/* count KVM_RUN calls with strace */
 };
 
 struct vmm_run {
@@ -27,7 +28,8 @@ struct vmm_run {
 	size_t out_len;
 	char err[RUN_OUTPUT_MAX];
 	size_t err_len;
-	char summary[1024];		/* for failure messages */
+	char summary[1280];		/* for failure messages */
+	long long kvm_runs;		/* counted by strace, or -1 */
 };
 
 /* Run the VMM with @argv (NULL-ended, without argv[0]). */

@@ -10,6 +10,7 @@
 
 #include <kvmlab/util.h>
 
+#include "rubric.h"
 #include "tests.h"
 
 #define SETUP_ERROR	2
@@ -258,12 +259,10 @@ START_TEST(test_help_and_version)
 }
 END_TEST
 
-Suite *input_suite(void)
+void input_tests(void)
 {
-	Suite *s = suite_create("inputs");
-	TCase *tc = tcase_create("bad-input");
+	TCase *tc = rubric_tcase("robustness", KVM);
 
-	tcase_set_timeout(tc, KVM_TEST_TIMEOUT);
 	tcase_add_test(tc, test_unknown_scenario);
 	tcase_add_test(tc, test_unknown_option);
 	tcase_add_test(tc, test_missing_argument);
@@ -283,6 +282,4 @@ Suite *input_suite(void)
 	tcase_add_test(tc, test_kvm_missing);
 	tcase_add_test(tc, test_kvm_not_permitted);
 	tcase_add_test(tc, test_help_and_version);
-	suite_add_tcase(s, tc);
-	return s;
 }

@@ -22,6 +22,7 @@
 #include "mode.h"
 #include "paging.h"
 #include "vm.h"
+#include "rubric.h"
 #include "tests.h"
 
 #define MIB		0x100000ULL
@@ -695,44 +696,42 @@ START_TEST(test_debugcon)
 }
 END_TEST
 
-Suite *unit_suite(void)
+void unit_tests(void)
 {
-	Suite *s = suite_create("unit");
-	TCase *args = tcase_create("args");
-	TCase *bus = tcase_create("bus");
-	TCase *mode = tcase_create("mode");
-	TCase *exits = tcase_create("exit");
+	TCase *real = rubric_tcase("real_mode", UNIT);
+	TCase *lng = rubric_tcase("long_mode", UNIT);
+	TCase *prot = rubric_tcase("protected_mode", UNIT);
+	TCase *paged = rubric_tcase("paged_mode", UNIT);
+	TCase *com1 = rubric_tcase("com1_input", UNIT);
+	TCase *robust = rubric_tcase("robustness", UNIT);
 
-	tcase_add_test(args, test_parse_u64);
-	tcase_add_test(args, test_parse_size);
-	tcase_add_test(args, test_args_scenario);
-	tcase_add_test(args, test_args_load);
-	tcase_add_test(args, test_args_errors);
-	tcase_add_test(bus, test_bus_register);
-	tcase_add_test(bus, test_bus_access);
-	tcase_add_test(bus, test_serial);
-	tcase_add_test(bus, test_debugcon);
-	tcase_add_test(mode, test_paging_4level);
-	tcase_add_test(mode, test_paging_4level_3g);
-	tcase_add_test(mode, test_paging_32);
-	tcase_add_test(mode, test_x86_bits);
-	tcase_add_test(mode, test_gdt_entries);
-	tcase_add_test(mode, test_mode_reserved);
-	tcase_add_test(mode, test_mode_real);
-	tcase_add_test(mode, test_mode_protected);
-	tcase_add_test(mode, test_mode_paged);
-	tcase_add_test(mode, test_mode_long);
-	tcase_add_test(exits, test_exit_string_io);
-	tcase_add_loop_test(exits, test_exit_io_malformed, 0,
+	/* Task 1: real mode, the exit loop, the buses, the checks. */
+	tcase_add_test(real, test_mode_real);
+	tcase_add_test(real, test_bus_register);
+	tcase_add_test(real, test_bus_access);
+	tcase_add_test(real, test_debugcon);
+	tcase_add_test(real, test_exit_string_io);
+	tcase_add_loop_test(real, test_exit_io_malformed, 0,
 			    ARRAY_SIZE(bad_io));
-	tcase_add_test(exits, test_exit_io_in);
-	tcase_add_test(exits, test_check_result);
-	tcase_add_test(exits, test_guest_range);
-	tcase_add_test(exits, test_exit_mmio);
-	tcase_add_test(exits, test_exit_reasons);
-	suite_add_tcase(s, args);
-	suite_add_tcase(s, bus);
-	suite_add_tcase(s, mode);
-	suite_add_tcase(s, exits);
-	return s;
+	tcase_add_test(real, test_exit_io_in);
+	tcase_add_test(real, test_exit_mmio);
+	tcase_add_test(real, test_exit_reasons);
+	tcase_add_test(real, test_check_result);
+	tcase_add_test(real, test_guest_range);
+	/* Task 2: long mode and its page tables. */
+	tcase_add_test(lng, test_x86_bits);
+	tcase_add_test(lng, test_paging_4level);
+	tcase_add_test(lng, test_paging_4level_3g);
+	tcase_add_test(lng, test_gdt_entries);
+	tcase_add_test(lng, test_mode_long);
+	tcase_add_test(prot, test_mode_protected);
+	tcase_add_test(prot, test_mode_reserved);
+	tcase_add_test(paged, test_paging_32);
+	tcase_add_test(paged, test_mode_paged);
+	tcase_add_test(com1, test_serial);
+	tcase_add_test(robust, test_parse_u64);
+	tcase_add_test(robust, test_parse_size);
+	tcase_add_test(robust, test_args_scenario);
+	tcase_add_test(robust, test_args_load);
+	tcase_add_test(robust, test_args_errors);
 }

@@ -278,6 +278,8 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	default:
 		status = VMM_GUEST_FAILED;
 	}
+	if (status != VMM_OK && vmm->simvirtio)
+		simvirtio_report_state(vmm->simvirtio, stderr);
 	if (opts->dump_regs && result != RUN_ERROR)
 		dump_regs(vmm);
 	report_stats(opts, &state.stats);

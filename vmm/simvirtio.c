@@ -76,6 +76,50 @@ const char *simvirtio_error_name(uint32_t code)
 	return code < SIMVIRTIO_NR_ERRORS ? error_names[code] : "?";
 }
 
+static const char *device_status_name(uint8_t status)
+{
+	switch (status) {
+	case DEVICE_RESET:
+		return "DEVICE_RESET";
+	case DEVICE_CONFIG:
+		return "DEVICE_CONFIG";
+	case DEVICE_READY:
+		return "DEVICE_READY";
+	case DEVICE_FAILED:
+		return "DEVICE_FAILED";
+	default:
+		return "?";
+	}
+}
+
+static const char *driver_status_name(uint8_t status)
+{
+	switch (status) {
+	case DRIVER_ACK:
+		return "DRIVER_ACK";
+	case DRIVER:
+		return "DRIVER";
+	case DRIVER_OK:
+		return "DRIVER_OK";
+	default:
+		return "?";
+	}
+}
+
+void simvirtio_report_state(const struct simvirtio_dev *dev, FILE *out)
+{
+	fprintf(out,
+		"vmm: simvirtio: last step: %s, driver %s, %s'R' seen, queues %s/%s, %llu messages, %llu of %u payload bytes, error %s\n",
+		device_status_name(dev->device_status),
+		driver_status_name(dev->driver_status),
+		dev->got_reset ? "" : "no ",
+		dev->ctl[SIMVIRTIO_QUEUE_TX] ? "TX on" : "TX off",
+		dev->ctl[SIMVIRTIO_QUEUE_RX] ? "RX on" : "RX off",
+		(unsigned long long)dev->messages,
+		(unsigned long long)dev->payload_seen, dev->payload_len,
+		simvirtio_error_name(dev->error));
+}
+
 static bool failed(const struct simvirtio_dev *dev)
 {
 	return dev->device_status == DEVICE_FAILED;

@@ -72,5 +72,7 @@ int simvirtio_mmio(void *opaque, uint64_t offset, uint8_t *data,
 bool simvirtio_service(struct simvirtio_dev *dev);
 
 const char *simvirtio_error_name(uint32_t code);
+/* One line on @out: where the protocol stands, for a failed run. */
+void simvirtio_report_state(const struct simvirtio_dev *dev, FILE *out);
 
 #endif /* VMM_SIMVIRTIO_H */
