@@ -84,7 +84,7 @@ deps-build:
 	$(Q)$(srctree)/tools/deps.sh $(deps-build)
 deps-check: deps-build
 	$(Q)$(srctree)/tools/deps.sh $(deps-check)
-deps-style: deps-style
+deps-style: deps-check
 	$(Q)$(srctree)/tools/deps.sh $(deps-style)
 
 PHONY += $(guest-dirs) vmm checker
@@ -109,11 +109,22 @@ check: checker
 	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) KVMLAB_ITEM=$(ITEM) \
 		$(srctree)/tools/grade.sh $(checker) $(objtree)/checker/results
 
-# checkpatch, sparse (C=2) and cppcheck: exits non-zero on any finding.
+# checkpatch, sparse (C=2) and cppcheck, on the tree and on the TODO=1
+# skeleton (which holds every stub): exits non-zero on any finding.
 PHONY += style
-style: deps-check
+style: deps-style
 	$(Q)$(MAKE) C=2 checker
 	$(Q)$(srctree)/tools/style.sh $(srctree) $(objtree)
+	$(Q)$(srctree)/tools/skel/skels.sh $(srctree) \
+		$(objtree)/.tools/skel-style 1 >/dev/null
+	$(Q)$(MAKE) -C $(objtree)/.tools/skel-style C=2 checker >/dev/null
+	$(Q)$(srctree)/tools/style.sh $(objtree)/.tools/skel-style $(objtree)
+
+# Student skeletons: TODO=k removes the solutions of tasks k to 5.
+TODO ?= 1
+PHONY += skels
+skels:
+	$(Q)$(srctree)/tools/skel/skels.sh $(srctree) $(objtree)/skels $(TODO)
 
 # The grader's proof: one deliberate mistake per rubric item, in a copy
 # of the tree each, must cost exactly that item's points.
@@ -146,6 +157,8 @@ help:
 	@echo '                    RUNFLAGS="--dump-regs ...")'
 	@echo '  check          - build, then grade: the rubric tests on KVM'
 	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one)'
+	@echo '  skels          - write the student tree to skels/ (TODO=k: the'
+	@echo '                   solutions of tasks k to 5 removed; default 1)'
 	@echo '  verify         - prove the grader: each rubric item, broken on'
 	@echo '                   purpose in a copy, costs exactly its points'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'

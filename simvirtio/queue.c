@@ -25,6 +25,11 @@ void simqueue_init(simqueue_t *q, volatile queue_control_t *q_ctrl,
 
 int circ_bbuf_push(simqueue_t *q, q_elem_t data)
 {
+	/*
+	 * BEGIN SOLUTION 3: the slot after head must not be tail (full: ask
+	 * the consumer's tail again, once, and check it); then store the
+	 * element and publish the new head (a release store).
+	 */
 	uint32_t next = q->head + 1 == q->maxlen ? 0 : q->head + 1;
 
 	if (next == q->tail) {
@@ -42,10 +47,19 @@ int circ_bbuf_push(simqueue_t *q, q_elem_t data)
 	__atomic_store_n(&q->q_ctrl->head, next, __ATOMIC_RELEASE);
 	q->head = next;
 	return SIMQ_OK;
+	/* STUB: (void)q; */
+	/* STUB: (void)data; */
+	/* STUB: return SIMQ_FULL; */
+	/* END SOLUTION */
 }
 
 int circ_bbuf_pop(simqueue_t *q, q_elem_t *data)
 {
+	/*
+	 * BEGIN SOLUTION 3: empty when tail is head (ask the producer's
+	 * head again, once, and check it); then take the element and
+	 * publish the new tail.
+	 */
 	if (q->tail == q->head) {
 		/* Looks empty: see what the producer has published. */
 		uint32_t head = __atomic_load_n(&q->q_ctrl->head,
@@ -61,4 +75,8 @@ int circ_bbuf_pop(simqueue_t *q, q_elem_t *data)
 	q->tail = q->tail + 1 == q->maxlen ? 0 : q->tail + 1;
 	__atomic_store_n(&q->q_ctrl->tail, q->tail, __ATOMIC_RELEASE);
 	return SIMQ_OK;
+	/* STUB: (void)q; */
+	/* STUB: (void)data; */
+	/* STUB: return SIMQ_EMPTY; */
+	/* END SOLUTION */
 }

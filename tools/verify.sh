@@ -1,11 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# verify.sh SRCTREE: the grader's own proof. For each rubric item, grade
-# a copy of the tree with one deliberate mistake in that item, and check
-# that the score drops by exactly that item's points and no other item
-# loses any. Each mistake is one a student could make; a mistake that no
-# longer applies to the source (it moved) is an error, not a pass.
+# verify.sh SRCTREE: the grader's own proof, and the skeletons'.
+#
+# 1. For each rubric item, grade a copy of the tree with one deliberate
+#    mistake in that item, and check that the score drops by exactly
+#    that item's points and no other item loses any. Each mistake is
+#    one a student could make; a mistake that no longer applies to the
+#    source (it moved) is an error, not a pass.
+# 2. For each level k, generate the student skeleton (make skels
+#    TODO=k, which also checks that no solution line reached it), build
+#    it with the default flags and no warning, grade it, and check it
+#    scores exactly the points of the tasks below k.
 set -euo pipefail
 
 src=$(cd "$1" && pwd)
@@ -82,3 +88,34 @@ if [ $failures -ne 0 ]; then
 	exit 1
 fi
 echo "verify: each of ${#mistakes[@]} deliberate mistakes cost exactly its item's points"
+
+# The points of the tasks below level k: what skeleton k must score.
+below=(0 0 30 50 80 90)
+for k in 1 2 3 4 5; do
+	out=$work/skel$k
+	make -C "$src" -s skels TODO=$k O="$out" >"$work/skel$k.gen" 2>&1 || {
+		echo "verify: make skels TODO=$k failed:" >&2
+		tail -n 5 "$work/skel$k.gen" >&2
+		exit 1
+	}
+	dst=$out/skels
+	if ! make -C "$dst" -j2 checker >"$work/skel$k.build" 2>&1; then
+		echo "verify: the TODO=$k skeleton does not build:" >&2
+		grep -m5 -E 'error|warning' "$work/skel$k.build" >&2
+		exit 1
+	fi
+	if grep -q 'warning:' "$work/skel$k.build"; then
+		echo "verify: the TODO=$k skeleton builds with warnings:" >&2
+		grep -m5 'warning:' "$work/skel$k.build" >&2
+		exit 1
+	fi
+	start=$SECONDS
+	make -C "$dst" -s check >"$work/skel$k.log" 2>&1 || true
+	got=$(value "$dst/checker/results/results.json" total 2>/dev/null)
+	if [ "$got" != "${below[$k]}" ]; then
+		echo "verify: the TODO=$k skeleton scored ${got:-nothing}/100, expected ${below[$k]}/100" >&2
+		grep -E '^[a-zA-Z].* \.{3}' "$work/skel$k.log" >&2 || true
+		exit 1
+	fi
+	echo "verify: skeleton TODO=$k builds without a warning, scores $got/100 in $((SECONDS - start)) s, leaks no solution line"
+done

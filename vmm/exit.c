@@ -33,12 +33,13 @@ static const char *const exit_names[] = {
 	[KVM_EXIT_X86_WRMSR] = "KVM_EXIT_X86_WRMSR",
 };
 
-/* I/O exits carry elements of 1, 2 or 4 bytes. */
+/* BEGIN SOLUTION 1: I/O exits carry elements of 1, 2 or 4 bytes */
 static bool io_size_ok(uint8_t size)
 {
 	return size == 1 || size == 2 || size == 4;
 }
 
+/* END SOLUTION */
 /*
  * Port I/O: "count" elements of "size" bytes at data_offset in the
  * kvm_run page (count > 1 for rep ins/outs). The fields are read once
@@ -46,6 +47,12 @@ static bool io_size_ok(uint8_t size)
  */
 static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 {
+	/*
+	 * BEGIN SOLUTION 1: read direction, size, port, count and
+	 * data_offset once; refuse a size other than 1, 2 or 4, and data
+	 * that is not all inside the kvm_run mapping; then hand each of
+	 * the count elements to the port bus.
+	 */
 	const bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
 	const uint8_t size = run->io.size;
 	const uint16_t port = run->io.port;
@@ -67,11 +74,19 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 		}
 	}
 	return EXIT_RESUME;
+	/* STUB: (void)run; */
+	/* STUB: ctx->error = "not implemented yet: port I/O (exit.c)"; */
+	/* STUB: return EXIT_STOP; */
+	/* END SOLUTION */
 }
 
 static enum exit_verdict handle_mmio(struct exit_ctx *ctx,
 				     struct kvm_run *run)
 {
+	/*
+	 * BEGIN SOLUTION 1: check the access's length once, then hand it
+	 * to the MMIO bus.
+	 */
 	const uint32_t len = run->mmio.len;
 
 	if (len == 0 || len > sizeof(run->mmio.data)) {
@@ -84,6 +99,10 @@ static enum exit_verdict handle_mmio(struct exit_ctx *ctx,
 		return EXIT_STOP;
 	}
 	return EXIT_RESUME;
+	/* STUB: (void)run; */
+	/* STUB: ctx->error = "not implemented yet: MMIO (exit.c)"; */
+	/* STUB: return EXIT_STOP; */
+	/* END SOLUTION */
 }
 
 enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run)
@@ -95,7 +114,11 @@ enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run)
 	case KVM_EXIT_MMIO:
 		return handle_mmio(ctx, run);
 	case KVM_EXIT_HLT:
+		/* BEGIN SOLUTION 1: a halt ends the run */
 		return EXIT_HALT;
+		/* STUB: ctx->error = "not implemented yet: HLT (exit.c)"; */
+		/* STUB: return EXIT_STOP; */
+		/* END SOLUTION */
 	case KVM_EXIT_SHUTDOWN:
 		ctx->error = "triple fault: an exception the guest could not handle";
 		return EXIT_STOP;

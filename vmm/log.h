@@ -13,6 +13,13 @@
 #define pr_warn(fmt, ...) fprintf(stderr, "vmm: warning: " fmt "\n", \
 				  ##__VA_ARGS__)
 
+/*
+ * What a stub in a student skeleton calls (tools/skel): it says which
+ * step is still to write, and fails as a system call would: -1, with
+ * errno EOPNOTSUPP.
+ */
+int todo_stub(const char *step);
+
 /* Exit statuses of vmm/vmm, documented in --help and the README. */
 enum vmm_status {
 	VMM_OK = 0,		/* the guest halted and passed its checks */

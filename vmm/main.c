@@ -148,7 +148,7 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 	if (vcpu_get_sregs(&vmm->vcpu, &sregs))
 		return -1;
 	if (mode_setup(plan->mode, &vmm->vm.mem, plan->entry, &sregs, &regs)) {
-		pr_err("cannot build the page tables for %s mode",
+		pr_err("cannot set up %s mode",
 		       mode_name(plan->mode));
 		return -1;
 	}

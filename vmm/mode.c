@@ -14,6 +14,7 @@
 #include <kvmlab/x86.h>
 
 #include "gdt.h"
+#include "log.h"
 #include "mode.h"
 #include "paging.h"
 /* Real-mode segments are 64 KiB: the code segment of an entry. */
@@ -97,9 +98,15 @@ const char *mode_of_sregs(const struct kvm_sregs *sregs)
 }
 
 /* Real mode: CS:IP reaches @entry; data segments start at 0. */
-static void setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
-			    uint64_t entry)
+static int setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
+			   uint64_t entry)
 {
+	/*
+	 * BEGIN SOLUTION 1: a linear address in real mode is selector * 16
+	 * + offset, and KVM wants both CS's selector and its base. Make
+	 * CS:IP reach @entry, point the data segments at 0, and leave the
+	 * stack at the top of the first 64 KiB.
+	 */
 	uint64_t cs_base = entry & ~(REAL_SEG_SPAN - 1);
 	struct kvm_segment *segs[] = {
 		&sregs->ds, &sregs->es, &sregs->fs, &sregs->gs, &sregs->ss,
@@ -115,6 +122,12 @@ static void setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
 	regs->rip = entry - cs_base;
 	/* SP 0 wraps: the first push lands at the top of the first 64 KiB. */
 	regs->rsp = 0;
+	return 0;
+	/* STUB: (void)sregs; */
+	/* STUB: (void)regs; */
+	/* STUB: (void)entry; */
+	/* STUB: return todo_stub("real mode (mode.c)"); */
+	/* END SOLUTION */
 }
 
 static void flat_segment(struct kvm_segment *seg, uint16_t selector,
@@ -173,6 +186,12 @@ static int setup_paged_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
  */
 static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
 {
+	/*
+	 * BEGIN SOLUTION 2: build the page tables (paging.c) and point CR3
+	 * at them; then flat segments with a 64-bit code segment (L = 1,
+	 * D = 0), CR4.PAE, CR0.PG and PE, and EFER.LME and LMA: KVM checks
+	 * that EFER agrees with CR0.
+	 */
 	uint64_t map = paging_map_size(mem->size, X86_PAGE_2M);
 
 	if (paging_build_4level(mem, GUEST_PT_ADDR, GUEST_PT_END, map))
@@ -186,6 +205,10 @@ static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
 	sregs->cr0 = CR0_PAGED;
 	sregs->efer = X86_EFER_LME | X86_EFER_LMA;
 	return 0;
+	/* STUB: (void)sregs; */
+	/* STUB: (void)mem; */
+	/* STUB: return todo_stub("long mode (mode.c)"); */
+	/* END SOLUTION */
 }
 
 int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
@@ -200,8 +223,7 @@ int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
 
 	switch (mode) {
 	case MODE_REAL:
-		setup_real_mode(sregs, regs, entry);
-		return 0;
+		return setup_real_mode(sregs, regs, entry);
 	case MODE_PROTECTED:
 		setup_protected_mode(sregs);
 		break;

@@ -43,6 +43,11 @@ int paging_build_32(struct guest_mem *mem, uint64_t pd, uint64_t map_size)
 int paging_build_4level(struct guest_mem *mem, uint64_t pml4,
 			uint64_t limit, uint64_t map_size)
 {
+	/*
+	 * BEGIN SOLUTION 2: identity-map [0, map_size) with 2 MiB pages:
+	 * the PML4 at @pml4, the PDPT in the next page, then one page
+	 * directory per GiB, all ending by @limit and inside RAM.
+	 */
 	uint64_t npds = div_round_up(map_size, X86_PAGE_1G);
 	uint64_t pdpt = pml4 + X86_PAGE_SIZE;
 	uint64_t pds = pdpt + X86_PAGE_SIZE;
@@ -67,4 +72,10 @@ int paging_build_4level(struct guest_mem *mem, uint64_t pml4,
 	for (addr = 0, i = 0; addr < map_size; addr += X86_PAGE_2M, i++)
 		l2[i] = addr | PT_LEAF_FLAGS;
 	return 0;
+	/* STUB: (void)mem; */
+	/* STUB: (void)pml4; */
+	/* STUB: (void)limit; */
+	/* STUB: (void)map_size; */
+	/* STUB: return -1; */
+	/* END SOLUTION */
 }

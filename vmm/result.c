@@ -11,7 +11,7 @@
 #include "result.h"
 #include "log.h"
 
-/* The word at GUEST_RESULT_ADDR, @width bytes, little-endian. */
+/* BEGIN SOLUTION 1: the word at GUEST_RESULT_ADDR, @width bytes */
 static int read_result(const struct guest_mem *mem, unsigned int width,
 		       uint64_t *value)
 {
@@ -24,6 +24,7 @@ static int read_result(const struct guest_mem *mem, unsigned int width,
 	return 0;
 }
 
+/* END SOLUTION */
 int check_simvirtio(FILE *out, const struct simvirtio_dev *dev)
 {
 	if (dev->device_status != DEVICE_READY || dev->error) {
@@ -49,6 +50,10 @@ int check_simvirtio(FILE *out, const struct simvirtio_dev *dev)
 int check_result(FILE *out, const struct guest_mem *mem,
 		 const struct kvm_regs *regs, enum cpu_mode mode)
 {
+	/*
+	 * BEGIN SOLUTION 1: 42 must be in the accumulator and in the
+	 * mode's word at GUEST_RESULT_ADDR; print the assignment's lines.
+	 */
 	uint64_t word;
 
 	if (regs->rax != GUEST_RESULT_VALUE) {
@@ -64,4 +69,10 @@ int check_result(FILE *out, const struct guest_mem *mem,
 	}
 	fprintf(out, "Finished vmm\n");
 	return VMM_OK;
+	/* STUB: (void)mem; */
+	/* STUB: (void)regs; */
+	/* STUB: (void)mode; */
+	/* STUB: fprintf(out, "not implemented yet: the result checks\n"); */
+	/* STUB: return VMM_GUEST_FAILED; */
+	/* END SOLUTION */
 }

@@ -225,16 +225,23 @@ static void enable_queue(struct simvirtio_dev *dev, unsigned int q)
 		     (unsigned long long)addr, sizeof(*qm));
 		return;
 	}
+	ctl = &dev->ctl_regs[q];
+	/* BEGIN SOLUTION 4: under polling, the control words are in RAM */
 	if (dev->transport == SIMVIRTIO_TRANSPORT_POLLING)
 		ctl = &qm->ctl;
-	else
-		ctl = &dev->ctl_regs[q];
+	/* END SOLUTION */
 	__atomic_store_n(&ctl->head, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&ctl->tail, 0, __ATOMIC_RELEASE);
 	simqueue_init(&dev->queue[q], ctl, qm->ring, SIMVIRTIO_QUEUE_LEN);
 	dev->ctl[q] = QUEUE_CTL_ENABLE;
 }
 
+/*
+ * BEGIN SOLUTION 3: what the device does with each byte from TX: the
+ * handshake's commands ('R', 'C' and the device table) until
+ * DEVICE_READY, then messages (print, answer "ACK <n>") and the
+ * payload (check, count, answer). docs/simvirtio.md, sections 3, 6, 8.
+ */
 static void queue_answer(struct simvirtio_dev *dev, uint64_t n)
 {
 	char ack[SIMVIRTIO_ACK_MAX];
@@ -325,6 +332,12 @@ static void receive(struct simvirtio_dev *dev, q_elem_t b)
 	if (dev->messages == 1 && dev->payload_len)
 		dev->in_payload = true;
 }
+
+/* STUB: static void receive(struct simvirtio_dev *dev, q_elem_t b) */
+/* STUB: { */
+/* STUB:	fail(dev, SIMVIRTIO_ERR_COMMAND, "not implemented yet: byte 0x%02x (simvirtio.c)", b); */
+/* STUB: } */
+/* END SOLUTION */
 
 /* Take what TX holds, while an answer would still fit. */
 static bool service_tx(struct simvirtio_dev *dev)
@@ -449,6 +462,12 @@ static uint64_t read_reg(struct simvirtio_dev *dev, int reg)
 
 static void write_driver_status(struct simvirtio_dev *dev, uint8_t value)
 {
+	/*
+	 * BEGIN SOLUTION 3: DRIVER_RESET resets everything; DRIVER_ACK is
+	 * allowed in DEVICE_RESET, DRIVER and DRIVER_OK in DEVICE_CONFIG,
+	 * where DRIVER_OK makes the device ready. Anything else is
+	 * ERR_SEQUENCE.
+	 */
 	uint8_t need;
 
 	switch (value) {
@@ -475,6 +494,8 @@ static void write_driver_status(struct simvirtio_dev *dev, uint8_t value)
 	dev->driver_status = value;
 	if (value == DRIVER_OK)
 		dev->device_status = DEVICE_READY;
+	/* STUB: fail(dev, SIMVIRTIO_ERR_SEQUENCE, "not implemented yet: driver status 0x%x (simvirtio.c)", value); */
+	/* END SOLUTION */
 }
 
 static void write_ctl(struct simvirtio_dev *dev, unsigned int q,

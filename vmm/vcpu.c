@@ -19,7 +19,11 @@
 
 static int vcpu_create(struct vcpu *vcpu, struct vm *vm)
 {
+	/* BEGIN SOLUTION 1: add vCPU 0 to the VM */
 	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	/* STUB: (void)vm; */
+	/* STUB: vcpu->fd = todo_stub("KVM_CREATE_VCPU (vcpu.c)"); */
+	/* END SOLUTION */
 	if (vcpu->fd < 0) {
 		pr_err("KVM_CREATE_VCPU: %s", strerror(errno));
 		return -1;
@@ -69,6 +73,10 @@ static int vcpu_set_cpuid(struct vcpu *vcpu, int kvm_fd)
 
 static int vcpu_map_run(struct vcpu *vcpu, int kvm_fd)
 {
+	/*
+	 * BEGIN SOLUTION 1: ask KVM how big the vCPU's shared area is, and
+	 * map it (shared, from the vCPU's fd): that is struct kvm_run.
+	 */
 	int size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	void *run;
 
@@ -86,6 +94,10 @@ static int vcpu_map_run(struct vcpu *vcpu, int kvm_fd)
 	vcpu->run = run;
 	vcpu->run_size = size;
 	return 0;
+	/* STUB: (void)vcpu; */
+	/* STUB: (void)kvm_fd; */
+	/* STUB: return todo_stub("map kvm_run (vcpu.c)"); */
+	/* END SOLUTION */
 }
 
 int vcpu_init(struct vcpu *vcpu, struct vm *vm)

@@ -37,7 +37,10 @@ static int vm_open_kvm(struct vm *vm)
 
 	if (!path || !*path)
 		path = KVM_DEVICE_PATH;
+	/* BEGIN SOLUTION 1: open the KVM device, for reading and writing */
 	vm->kvm_fd = open(path, O_RDWR | O_CLOEXEC);
+	/* STUB: vm->kvm_fd = todo_stub("open the KVM device (vm.c)"); */
+	/* END SOLUTION */
 	if (vm->kvm_fd < 0) {
 		report_open_error(path, errno);
 		return -1;
@@ -48,8 +51,13 @@ static int vm_open_kvm(struct vm *vm)
 /* The API version is fixed at 12 since Linux 2.6.22; refuse others. */
 static int vm_check_api_version(struct vm *vm)
 {
-	int version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	int version;
 
+	/* BEGIN SOLUTION 1: ask KVM which version of its API it speaks */
+	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	/* STUB: (void)vm; */
+	/* STUB: version = todo_stub("KVM_GET_API_VERSION (vm.c)"); */
+	/* END SOLUTION */
 	if (version < 0) {
 		pr_err("KVM_GET_API_VERSION: %s (is this /dev/kvm?)",
 		       strerror(errno));
@@ -88,7 +96,10 @@ static int vm_check_capabilities(struct vm *vm)
 
 static int vm_create(struct vm *vm)
 {
+	/* BEGIN SOLUTION 1: create the VM; it has no memory and no vCPU yet */
 	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	/* STUB: vm->fd = todo_stub("KVM_CREATE_VM (vm.c)"); */
+	/* END SOLUTION */
 	if (vm->fd < 0) {
 		pr_err("KVM_CREATE_VM: %s", strerror(errno));
 		return -1;
@@ -99,7 +110,14 @@ static int vm_create(struct vm *vm)
 /* Intel only; harmless elsewhere. Must lie outside every memslot. */
 static int vm_set_tss_addr(struct vm *vm)
 {
-	if (ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR) < 0) {
+	int ret;
+
+	/* BEGIN SOLUTION 1: give KVM three pages for a TSS, at VM_TSS_ADDR */
+	ret = ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR);
+	/* STUB: (void)vm; */
+	/* STUB: ret = todo_stub("KVM_SET_TSS_ADDR (vm.c)"); */
+	/* END SOLUTION */
+	if (ret < 0) {
 		pr_err("KVM_SET_TSS_ADDR: %s", strerror(errno));
 		return -1;
 	}
@@ -112,16 +130,26 @@ static int vm_set_tss_addr(struct vm *vm)
  */
 static int vm_alloc_memory(struct vm *vm, uint64_t size)
 {
-	void *host = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *host;
 
+	/*
+	 * BEGIN SOLUTION 1: map @size bytes of anonymous, private memory
+	 * for the guest's RAM, reserving no swap for it.
+	 */
+	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* STUB: host = MAP_FAILED; */
+	/* STUB: (void)todo_stub("mmap the guest RAM (vm.c)"); */
+	/* END SOLUTION */
 	if (host == MAP_FAILED) {
 		pr_err("cannot map %llu bytes of guest RAM: %s",
 		       (unsigned long long)size, strerror(errno));
 		return -1;
 	}
+	/* BEGIN SOLUTION 1: let KSM merge it with identical pages */
 	/* Merging is an optimisation: a kernel without KSM is fine. */
 	madvise(host, size, MADV_MERGEABLE);
+	/* END SOLUTION */
 	vm->mem.host = host;
 	vm->mem.size = size;
 	return 0;
@@ -129,14 +157,23 @@ static int vm_alloc_memory(struct vm *vm, uint64_t size)
 
 static int vm_set_memory_region(struct vm *vm)
 {
-	struct kvm_userspace_memory_region region = {
-		.slot = VM_MEM_SLOT,
-		.guest_phys_addr = 0,
-		.memory_size = vm->mem.size,
-		.userspace_addr = (uintptr_t)vm->mem.host,
-	};
+	struct kvm_userspace_memory_region region = {};
+	int ret;
 
-	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+	/*
+	 * BEGIN SOLUTION 1: one memory slot: the RAM the VMM mapped, seen by
+	 * the guest from address 0.
+	 */
+	region.slot = VM_MEM_SLOT;
+	region.guest_phys_addr = 0;
+	region.memory_size = vm->mem.size;
+	region.userspace_addr = (uintptr_t)vm->mem.host;
+	ret = ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region);
+	/* STUB: (void)vm; */
+	/* STUB: (void)region; */
+	/* STUB: ret = todo_stub("KVM_SET_USER_MEMORY_REGION (vm.c)"); */
+	/* END SOLUTION */
+	if (ret < 0) {
 		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
 		return -1;
 	}
