@@ -35,6 +35,7 @@ LD	:= ld
 AR	:= ar
 CPP	:= $(CC) -E
 NASM	:= nasm
+MUSL_CC	:= musl-gcc
 CHECK	:= sparse
 # -Wsparse-all, less what glibc and <linux/kvm.h> trip by design.
 CHECKFLAGS := -Wsparse-all -Wsparse-error -Wno-unknown-attribute \
@@ -59,7 +60,7 @@ GUEST_CHECKFLAGS = -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 LDFLAGS :=
 
 export VERSION srctree objtree quiet Q KBUILD_VERBOSE C USE_POOLING
-export CC LD AR CPP NASM CHECK CHECKFLAGS HOST_CFLAGS GUEST_CFLAGS \
+export CC LD AR CPP NASM MUSL_CC CHECK CHECKFLAGS HOST_CFLAGS GUEST_CFLAGS \
        GUEST_CHECKFLAGS LDFLAGS
 
 include $(srctree)/tools/build/Kbuild.include
@@ -72,7 +73,7 @@ checker := $(objtree)/checker/checker
 
 # Debian packages each goal needs; tools/deps.sh installs them as root.
 # One chain, so that make -j never runs two apt-get at once.
-deps-build := nasm
+deps-build := nasm musl-tools
 deps-check := check pkg-config strace
 deps-style := sparse cppcheck
 

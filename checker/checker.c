@@ -72,6 +72,7 @@ static void register_tests(void)
 	input_tests();
 	simvirtio_unit_tests();
 	simvirtio_kvm_tests();
+	lab2_tests();
 }
 
 static const char *results_path(const char *file)

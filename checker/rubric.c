@@ -24,6 +24,7 @@ static struct rubric_item items[] = {
 	{ .id = "paged_mode", .title = "paged mode" },
 	{ .id = "lab1", .title = "Lab 1" },
 	{ .id = "com1_input", .title = "COM1 input" },
+	{ .id = "lab2", .title = "Lab 2" },
 	{ .id = "robustness", .title = "robustness" },
 };
 

@@ -17,6 +17,7 @@ void scenario_tests(void);
 void input_tests(void);
 void simvirtio_unit_tests(void);
 void simvirtio_kvm_tests(void);
+void lab2_tests(void);
 
 /* Each says what was expected and what the VMM did. */
 #define assert_status(r, want)						\

@@ -30,6 +30,9 @@ enum {
 	OPT_POLL,
 	OPT_NO_POLL,
 	OPT_PAYLOAD,
+	OPT_ELF,
+	OPT_ROOT,
+	OPT_STRACE,
 };
 
 /* The assignment's macro: "make USE_POOLING=1" builds polling in. */
@@ -52,6 +55,9 @@ static const struct option long_options[] = {
 	{ "poll", no_argument, NULL, OPT_POLL },
 	{ "no-poll", no_argument, NULL, OPT_NO_POLL },
 	{ "payload", required_argument, NULL, OPT_PAYLOAD },
+	{ "elf", required_argument, NULL, OPT_ELF },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "strace", no_argument, NULL, OPT_STRACE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -62,6 +68,7 @@ void args_usage(FILE *out)
 	fprintf(out,
 		"usage: vmm [OPTION]... SCENARIO\n"
 		"       vmm [OPTION]... --mode MODE --load FILE[@GPA]\n"
+		"       vmm [OPTION]... --elf FILE [-- ARGUMENT...]\n"
 		"\n"
 		"Run a guest on KVM. SCENARIO is a built-in guest:\n"
 		"  %s\n"
@@ -78,13 +85,17 @@ void args_usage(FILE *out)
 		"      --poll, --no-poll  SIMVIRTIO transport: polling or exits\n"
 		"                         (default: %s)\n"
 		"      --payload N        the guest sends N bytes after its message\n"
+		"      --elf FILE         run a static x86-64 Linux program in ring 3\n"
+		"      --root DIR         its files are those under DIR (default .)\n"
+		"      --strace           log its syscalls on stderr\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          the version\n"
 		"\n"
 		"Numbers are in C notation (42, 0x2a, 052).\n"
 		"Exit status: 0 the guest halted (and passed its checks),\n"
 		"1 the guest failed, 2 usage or set-up error, 77 this host's\n"
-		"KVM cannot run the mode, 124 timeout.\n"
+		"KVM cannot run the mode, 124 timeout; a program run with --elf\n"
+		"or lab2 exits with its own status.\n"
 		"Environment: KVMLAB_KVM_DEVICE, the KVM device (/dev/kvm).\n",
 		scenario_names(), POLLING_DEFAULT ? "polling" : "exits");
 }
@@ -276,7 +287,17 @@ static int parse_option(struct vmm_options *opts, int opt, char *arg,
 {
 	switch (opt) {
 	case 'm':
+		opts->has_mem = true;
 		return parse_mem(opts, arg, err);
+	case OPT_ELF:
+		opts->elf_path = arg;
+		return 0;
+	case OPT_ROOT:
+		opts->root = arg;
+		return 0;
+	case OPT_STRACE:
+		opts->strace = true;
+		return 0;
 	case OPT_MODE:
 		if (mode_parse(arg, &opts->mode) < 0) {
 			fprintf(err, "vmm: unknown mode '%s'; use real, protected, paged or long\n",
@@ -339,10 +360,26 @@ static int check_simvirtio_choice(struct vmm_options *opts, FILE *err)
 	return 0;
 }
 
+/* --elf: everything after the options is the program's arguments. */
+static int check_elf_choice(struct vmm_options *opts, int argc,
+			    char **argv, FILE *err)
+{
+	if (opts->load_path || opts->has_mode) {
+		fprintf(err, "vmm: --elf runs the program in long mode itself; drop --load and --mode\n");
+		return -1;
+	}
+	opts->nargs = argc - optind;
+	opts->args = argv + optind;
+	return 0;
+}
+
 /* A scenario or --load with --mode: exactly one way to name a guest. */
 static int check_guest_choice(struct vmm_options *opts, int argc,
 			      char **argv, FILE *err)
 {
+	if (opts->elf_path)
+		return check_elf_choice(opts, argc, argv, err) ? -1 :
+		       check_simvirtio_choice(opts, err);
 	if (argc - optind > 1) {
 		fprintf(err, "vmm: one scenario at a time, not '%s'\n",
 			argv[optind + 1]);
@@ -355,7 +392,7 @@ static int check_guest_choice(struct vmm_options *opts, int argc,
 		return -1;
 	}
 	if (!opts->scenario && !opts->load_path) {
-		fprintf(err, "vmm: no guest; name a scenario (%s) or use --load; see vmm --help\n",
+		fprintf(err, "vmm: no guest; name a scenario (%s), or use --load or --elf; see vmm --help\n",
 			scenario_names());
 		return -1;
 	}

@@ -47,6 +47,12 @@ struct vmm_options {
 	bool has_transport;		/* --poll or --no-poll given */
 	uint32_t payload_len;		/* --payload */
 	bool has_payload;
+	bool has_mem;
+	const char *elf_path;		/* --elf FILE */
+	const char *root;		/* --root DIR: the sandbox */
+	bool strace;			/* --strace */
+	int nargs;			/* the program's arguments, after */
+	char **args;			/* the options */
 };
 
 /* 0 on success; otherwise one line on @err and VMM_SETUP_ERROR. */

@@ -23,7 +23,8 @@
  * A device's handler. @offset is relative to the start of its range;
  * @data holds @len bytes, little-endian: filled by the device on a
  * read, consumed on a write. A negative return ends the run: the
- * device has printed why.
+ * device has printed why; a positive one ends it cleanly (the guest is
+ * done, as when Lab 2's program exits).
  */
 typedef int (*bus_handler_t)(void *opaque, uint64_t offset, uint8_t *data,
 			     uint32_t len, bool is_write);

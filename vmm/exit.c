@@ -67,11 +67,15 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 		return EXIT_STOP;
 	}
 	for (i = 0; i < count; i++) {
-		if (bus_access(ctx->pio, port, data + offset + i * size, size,
-			       is_write) < 0) {
+		int ret = bus_access(ctx->pio, port, data + offset + i * size,
+				     size, is_write);
+
+		if (ret < 0) {
 			ctx->error = "port device error";
 			return EXIT_STOP;
 		}
+		if (ret > 0)	/* the device ends the run: Lab 2's exit */
+			return EXIT_HALT;
 	}
 	return EXIT_RESUME;
 	/* STUB: (void)run; */

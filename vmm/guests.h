@@ -9,5 +9,7 @@ extern const uint8_t guest16[], guest16_end[];
 extern const uint8_t guest32[], guest32_end[];
 extern const uint8_t guest64[], guest64_end[];
 extern const uint8_t lab1[], lab1_end[];
+extern const uint8_t lab2_stub[], lab2_stub_end[];
+extern const uint8_t lab2_app[], lab2_app_end[];
 
 #endif /* VMM_GUESTS_H */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,6 +52,55 @@ static int read_all(int fd, uint8_t *dst, uint64_t size)
 	return 0;
 }
 
+/* Open @path as a regular file, its size in @st; -1 after saying why. */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pr_err("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		pr_err("cannot stat %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		pr_err("%s is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int read_file(const char *path, uint64_t max, uint8_t **buf, size_t *size)
+{
+	struct stat st;
+	int fd = open_regular(path, &st), err;
+
+	if (fd < 0)
+		return -1;
+	*buf = NULL;
+	if (st.st_size == 0 || (uint64_t)st.st_size > max) {
+		pr_err("%s is %s", path, st.st_size ? "larger than RAM" :
+		       "empty");
+		close(fd);
+		return -1;
+	}
+	*buf = malloc(st.st_size);
+	err = *buf ? read_all(fd, *buf, st.st_size) : -ENOMEM;
+	close(fd);
+	if (err) {
+		pr_err("cannot read %s: %s", path, strerror(-err));
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	*size = st.st_size;
+	return 0;
+}
+
 int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
 	      uint64_t *size)
 {
@@ -58,19 +108,9 @@ int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
 	uint8_t *dst;
 	int fd, err, ret = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pr_err("cannot open %s: %s", path, strerror(errno));
+	fd = open_regular(path, &st);
+	if (fd < 0)
 		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		pr_err("cannot stat %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		pr_err("%s is not a regular file", path);
-		goto out;
-	}
 	if (st.st_size == 0) {
 		pr_err("%s is empty: there is no guest code in it", path);
 		goto out;

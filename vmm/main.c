@@ -18,20 +18,27 @@
 #include "loader.h"
 #include "log.h"
 #include "probe.h"
+#include "process.h"
 #include "run.h"
+#include "sandbox.h"
 #include "scenario.h"
 #include "simvirtio_poll.h"
 #include "timeout.h"
 
 
-/* What to run: a built-in scenario, or a flat binary from a file. */
+/*
+ * What to run: a built-in scenario, a flat binary from a file, or a
+ * static Linux program (Lab 2: the embedded boot stub runs it).
+ */
 struct guest_plan {
 	const char *name;
-	const struct scenario *scenario;	/* NULL for --load */
+	const struct scenario *scenario;	/* NULL for --load, --elf */
+	const uint8_t *image;			/* built in, or NULL */
 	enum cpu_mode mode;
 	uint64_t load_addr;
 	uint64_t load_size;
 	uint64_t entry;
+	bool lab2;				/* lab2 or --elf */
 };
 
 struct vmm {
@@ -42,16 +49,33 @@ struct vmm {
 	struct simvirtio_dev *simvirtio;	/* NULL: not attached */
 	struct simvirtio_dev simvirtio_dev;
 	struct simvirtio_poller poller;
+	struct process proc;			/* Lab 2 */
+	char **argv;				/* its arguments */
 };
 
 static void plan_guest(const struct vmm_options *opts,
 		       struct guest_plan *plan)
 {
+	memset(plan, 0, sizeof(*plan));
 	plan->scenario = opts->scenario ? scenario_find(opts->scenario) : NULL;
 	if (plan->scenario) {
 		plan->name = plan->scenario->name;
 		plan->mode = plan->scenario->mode;
 		plan->load_addr = plan->scenario->load_addr;
+		plan->image = plan->scenario->image;
+		plan->load_size = plan->scenario->image_end -
+				  plan->scenario->image;
+		plan->lab2 = plan->scenario->lab2;
+	} else if (opts->elf_path) {
+		/* Lab 2's boot stub, with the program from the file. */
+		const struct scenario *lab2 = scenario_find("lab2");
+
+		plan->name = opts->elf_path;
+		plan->mode = lab2->mode;
+		plan->load_addr = lab2->load_addr;
+		plan->image = lab2->image;
+		plan->load_size = lab2->image_end - lab2->image;
+		plan->lab2 = true;
 	} else {
 		plan->name = opts->load_path;
 		plan->mode = opts->mode;
@@ -64,15 +88,54 @@ static void plan_guest(const struct vmm_options *opts,
 static int load_guest(struct vmm *vmm, const struct vmm_options *opts,
 		      struct guest_plan *plan)
 {
-	const struct scenario *s = plan->scenario;
 	struct guest_mem *mem = &vmm->vm.mem;
 
-	if (!s)
+	if (!plan->image)
 		return load_file(mem, plan->load_addr, opts->load_path,
 				 &plan->load_size);
-	plan->load_size = s->image_end - s->image;
-	return load_image(mem, plan->load_addr, s->image, plan->load_size,
-			  s->name);
+	return load_image(mem, plan->load_addr, plan->image, plan->load_size,
+			  plan->name);
+}
+
+/* Lab 2: the program's ELF, checked and loaded, and its process. */
+static int load_program(struct vmm *vmm, const struct vmm_options *opts,
+			const struct guest_plan *plan)
+{
+	const struct scenario *lab2 = scenario_find("lab2");
+	struct guest_mem *mem = &vmm->vm.mem;
+	const uint8_t *file = lab2->program;
+	size_t size = lab2->program_end - lab2->program;
+	uint8_t *buf = NULL;
+	struct elf_image img;
+	char why[ELF_ERR_MAX];
+	int root, argc = opts->nargs + 1, ret;
+
+	/* argv[0] is the program, as exec gives it; then the arguments. */
+	vmm->argv = calloc(argc + 1, sizeof(*vmm->argv));
+	if (!vmm->argv)
+		return -1;
+	vmm->argv[0] = (char *)plan->name;
+	memcpy(vmm->argv + 1, opts->args, opts->nargs * sizeof(*opts->args));
+	if (opts->elf_path) {
+		if (read_file(opts->elf_path, mem->size, &buf, &size))
+			return -1;
+		file = buf;
+	}
+	ret = elf_load(mem, file, size, PROC_USER_BASE, &img, why);
+	free(buf);
+	if (ret) {
+		pr_err("%s: %s", plan->name, why);
+		return -1;
+	}
+	root = sandbox_open_root(opts->root ? opts->root : ".");
+	if (root < 0)
+		return -1;
+	process_init(&vmm->proc, mem, root, plan->name,
+		     opts->strace ? stderr : NULL);
+	if (process_setup(&vmm->proc, &img, argc, vmm->argv) ||
+	    process_register(&vmm->proc, &vmm->vm.pio))
+		return -1;
+	return 0;
 }
 
 /* Where the vCPU starts must be RAM, reachable in its mode. */
@@ -204,10 +267,28 @@ static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
 	return VMM_GUEST_FAILED;
 }
 
+/* Lab 2: the run ends when the program exits, with its status. */
+static int report_exit(struct vmm *vmm)
+{
+	const struct process *p = &vmm->proc;
+
+	if (p->nr_unknown)
+		pr_warn("the program made %llu syscalls this VMM does not implement (the first: %llu); they returned -ENOSYS",
+			(unsigned long long)p->nr_unknown,
+			(unsigned long long)p->first_unknown);
+	if (!p->exited) {
+		pr_err("the boot stub halted before the program exited");
+		return VMM_GUEST_FAILED;
+	}
+	return p->exit_status;
+}
+
 static int report_halt(struct vmm *vmm, const struct guest_plan *plan)
 {
 	struct kvm_regs regs;
 
+	if (plan->lab2)
+		return report_exit(vmm);
 	if (vcpu_get_regs(&vmm->vcpu, &regs))
 		return VMM_GUEST_FAILED;
 	if (!plan->scenario)
@@ -286,6 +367,17 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	return status;
 }
 
+/* Lab 2 programs get 64 MiB unless asked, and at most what the stub maps. */
+static uint64_t guest_mem_size(const struct vmm_options *opts,
+			       const struct guest_plan *plan)
+{
+	if (!plan->lab2)
+		return opts->mem_size;
+	if (!opts->has_mem)
+		return PROC_MEM_DEFAULT;
+	return opts->mem_size;
+}
+
 static int vmm_main(const struct vmm_options *opts)
 {
 	struct guest_plan plan;
@@ -293,20 +385,30 @@ static int vmm_main(const struct vmm_options *opts)
 	int status = VMM_SETUP_ERROR;
 
 	plan_guest(opts, &plan);
+	if (plan.lab2 && guest_mem_size(opts, &plan) > PROC_MEM_MAX) {
+		pr_err("--mem: a Lab 2 program has at most 1G of RAM, what the boot stub maps");
+		return VMM_SETUP_ERROR;
+	}
 	memset(&vmm, 0, sizeof(vmm));
-	if (vm_init(&vmm.vm, opts->mem_size))
+	vmm.proc.root_fd = -1;
+	if (vm_init(&vmm.vm, guest_mem_size(opts, &plan)))
 		return VMM_SETUP_ERROR;
 	if (register_devices(&vmm, opts) || load_guest(&vmm, opts, &plan) ||
-	    check_entry(&vmm, &plan) || check_reserved(&plan))
+	    check_entry(&vmm, &plan) || check_reserved(&plan) ||
+	    (plan.lab2 && load_program(&vmm, opts, &plan)))
 		goto out_vm;
 	if (vcpu_init(&vmm.vcpu, &vmm.vm))
 		goto out_vm;
+	vmm.proc.vcpu = &vmm.vcpu;
 	if (setup_vcpu_state(&vmm, opts, &plan) == 0)
 		status = run_guest(&vmm, opts, &plan);
 	vcpu_destroy(&vmm.vcpu);
 out_vm:
 	if (vmm.simvirtio)
 		simvirtio_destroy(vmm.simvirtio);
+	if (plan.lab2)
+		process_destroy(&vmm.proc);
+	free(vmm.argv);
 	vm_destroy(&vmm.vm);
 	return status;
 }

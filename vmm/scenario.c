@@ -61,6 +61,16 @@ static const struct scenario scenarios[] = {
 		.simvirtio = true,
 	},
 	{
+		.name = "lab2",
+		.mode = MODE_REAL,
+		.image = lab2_stub,
+		.image_end = lab2_stub_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+		.lab2 = true,
+		.program = lab2_app,
+		.program_end = lab2_app_end,
+	},
+	{
 		.name = "lab1",
 		.mode = MODE_REAL,
 		.image = lab1,

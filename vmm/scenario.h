@@ -20,6 +20,9 @@ struct scenario {
 	bool check_result;		/* 42 in RAX and at 0x400 */
 	bool report_hlt;		/* print the exit, as Lab 1 does */
 	bool simvirtio;			/* attach the SIMVIRTIO device */
+	bool lab2;			/* the stub and the embedded program */
+	const uint8_t *program;		/* lab2: its ELF */
+	const uint8_t *program_end;
 };
 
 const struct scenario *scenario_find(const char *name);

@@ -39,6 +39,16 @@
 /* MMIO window that the VMM maps past the end of RAM. */
 #define GUEST_DEVICE_WINDOW	0x200000
 
+/*
+ * Lab 2: the boot stub's ports. Ports below 0x100 take an immediate
+ * operand ("out 0xf0, al"), so the syscall handler clobbers no
+ * register that holds an argument.
+ */
+#define LAB2_PORT_BASE		0xf0
+#define LAB2_SYSCALL_PORT	0xf0
+#define LAB2_READY_PORT		0xf1
+#define LAB2_NR_PORTS		2
+
 /* Port-mapped devices. */
 #define DEBUGCON_PORT		0xe9
 #define COM1_PORT		0x3f8

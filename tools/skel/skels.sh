@@ -77,10 +77,13 @@ for f in $files; do
 	grep -q "^$f	" "$removed" || continue
 	leaks=$((leaks + $(awk -F '\t' -v f="$f" '
 		FILENAME == ARGV[1] {
+			# The line is all after the second tab: it may hold tabs.
+			line = $0
+			sub(/^[^\t]*\t[^\t]*\t/, "", line)
 			if ($1 == f && $2 == "gone")
-				gone[$3]++
+				gone[line]++
 			else if ($1 == f)
-				stub[$3]++
+				stub[line]++
 			next
 		}
 		{ line = $0; sub(/^[ \t]*/, "", line) }

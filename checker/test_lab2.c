@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lab 2: static Linux programs in ring 3, their syscalls answered by
+ * the VMM inside a sandbox; and the ELF loader against broken files.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <kvmlab/util.h>
+
+#include "elf_loader.h"
+#include "rubric.h"
+#include "tests.h"
+
+#define MIB		0x100000ULL
+
+/* ---- the loader, on images made here ---- */
+
+#define IMG_VADDR	0x400000ULL
+#define IMG_SIZE	0x100
+#define IMG_BSS		0x1000
+
+struct image {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	uint8_t code[IMG_SIZE - sizeof(Elf64_Ehdr) - 2 * sizeof(Elf64_Phdr)];
+};
+
+_Static_assert(sizeof(struct image) == IMG_SIZE, "image size");
+
+#define IMG_CODE	offsetof(struct image, code)
+
+/* A minimal valid static executable: one PT_LOAD, then a PT_NOTE. */
+static void make_image(struct image *img)
+{
+	memset(img, 0, sizeof(*img));
+	memcpy(img->eh.e_ident, ELFMAG, SELFMAG);
+	img->eh.e_ident[EI_CLASS] = ELFCLASS64;
+	img->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	img->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	img->eh.e_type = ET_EXEC;
+	img->eh.e_machine = EM_X86_64;
+	img->eh.e_version = EV_CURRENT;
+	img->eh.e_entry = IMG_VADDR + IMG_CODE;
+	img->eh.e_phoff = offsetof(struct image, ph);
+	img->eh.e_ehsize = sizeof(Elf64_Ehdr);
+	img->eh.e_phentsize = sizeof(Elf64_Phdr);
+	img->eh.e_phnum = 2;
+	img->ph[0].p_type = PT_LOAD;
+	img->ph[0].p_flags = PF_R | PF_X;
+	img->ph[0].p_vaddr = IMG_VADDR;
+	img->ph[0].p_filesz = IMG_SIZE;
+	img->ph[0].p_memsz = IMG_SIZE + IMG_BSS;
+	img->ph[1].p_type = PT_NOTE;
+	img->code[0] = 0xf4;
+}
+
+static int load(struct image *img, size_t size, struct guest_mem *mem,
+		struct elf_image *out, char *why)
+{
+	return elf_load(mem, (const uint8_t *)img, size, MIB, out, why);
+}
+
+START_TEST(test_elf_valid)
+{
+	struct guest_mem mem = { .host = calloc(1, 8 * MIB), .size = 8 * MIB };
+	struct elf_image out;
+	struct image img;
+	char why[ELF_ERR_MAX] = "";
+
+	make_image(&img);
+	memset(mem.host + IMG_VADDR + IMG_SIZE, 0xaa, IMG_BSS);
+	ck_assert_msg(load(&img, sizeof(img), &mem, &out, why) == 0, "%s", why);
+	ck_assert_uint_eq(out.entry, IMG_VADDR + IMG_CODE);
+	ck_assert_uint_eq(out.phdr, IMG_VADDR + offsetof(struct image, ph));
+	ck_assert_uint_eq(out.phnum, 2);
+	ck_assert_uint_eq(out.end, IMG_VADDR + IMG_SIZE + IMG_BSS);
+	ck_assert_uint_eq(mem.host[IMG_VADDR + IMG_CODE], 0xf4);
+	ck_assert_uint_eq(mem.host[IMG_VADDR + IMG_SIZE], 0);	/* bss */
+	free(mem.host);
+}
+END_TEST
+
+/*
+ * One way to break the image each: a value written over one field (at
+ * @off, @len bytes), or the file cut to @size bytes; and what the
+ * loader must say.
+ */
+#define EH(f, v, why)							\
+	{ offsetof(struct image, eh.f), sizeof(((Elf64_Ehdr *)0)->f), v, 0, why }
+#define PH(n, f, v, why)						\
+	{ offsetof(struct image, ph[n].f), sizeof(((Elf64_Phdr *)0)->f), v, 0, \
+	  why }
+#define IDENT(i, v, why)						\
+	{ offsetof(struct image, eh.e_ident[i]), 1, v, 0, why }
+#define CUT(size, why)	{ 0, 0, 0, size, why }
+
+struct broken_elf {
+	size_t off, len;
+	uint64_t value;
+	size_t size;
+	const char *why;
+};
+
+static const struct broken_elf broken[] = {
+	IDENT(1, 'X', "not an ELF file"),
+	IDENT(EI_CLASS, ELFCLASS32, "not a 64-bit ELF file"),
+	IDENT(EI_DATA, ELFDATA2MSB, "not a little-endian"),
+	EH(e_machine, EM_386, "not an x86-64 program"),
+	EH(e_type, ET_DYN, "not a static executable"),
+	EH(e_phentsize, 1, "bad program headers"),
+	EH(e_phnum, 0, "bad program headers"),
+	EH(e_phnum, 0xffff, "bad program headers"),
+	EH(e_phoff, IMG_SIZE - 8, "program headers past the end"),
+	EH(e_phoff, UINT64_MAX - 8, "program headers past the end"),
+	PH(0, p_memsz, 1, "larger in the file than in memory"),
+	PH(0, p_offset, IMG_SIZE, "a segment past the end of the file"),
+	PH(0, p_offset, UINT64_MAX, "a segment past the end of the file"),
+	PH(0, p_vaddr, 0x8000, "is not in RAM above"),
+	PH(0, p_vaddr, 8 * MIB - 0x100, "is not in RAM above"),
+	PH(0, p_vaddr, UINT64_MAX - 0x80, "is not in RAM above"),
+	PH(0, p_memsz, UINT64_MAX, "is not in RAM above"),
+	EH(e_entry, 0x200000, "is in no executable segment"),
+	PH(0, p_flags, PF_R, "is in no executable segment"),
+	PH(0, p_type, PT_NOTE, "no loadable segment"),
+	PH(1, p_type, PT_INTERP, "dynamically linked"),
+	PH(1, p_type, PT_DYNAMIC, "dynamically linked"),
+	CUT(sizeof(Elf64_Ehdr) - 1, "not an ELF file"),
+	CUT(sizeof(Elf64_Ehdr) + 8, "program headers past the end"),
+};
+
+START_TEST(test_elf_broken)
+{
+	struct guest_mem mem = { .host = calloc(1, 8 * MIB), .size = 8 * MIB };
+	struct elf_image out;
+	struct image img;
+	char why[ELF_ERR_MAX] = "";
+
+	make_image(&img);
+	memcpy((uint8_t *)&img + broken[_i].off, &broken[_i].value,
+	       broken[_i].len);
+	ck_assert_int_eq(load(&img, broken[_i].size ? broken[_i].size :
+			      sizeof(img), &mem, &out, why), -1);
+	ck_assert_msg(strstr(why, broken[_i].why), "expected \"%s\"; got \"%s\"",
+		      broken[_i].why, why);
+	/* Refused before anything was written to RAM. */
+	ck_assert_uint_eq(mem.host[IMG_VADDR + IMG_CODE], 0);
+	free(mem.host);
+}
+END_TEST
+
+/* ---- programs on KVM ---- */
+
+static char *make_dir(char *path)
+{
+	ck_assert_ptr_nonnull(mkdtemp(path));
+	return path;
+}
+
+static void remove_tree(const char *path)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const char *program(const char *name)
+{
+	static char path[4096];
+	const char *obj = getenv("KVMLAB_OBJTREE");
+
+	snprintf(path, sizeof(path), "%s/checker/programs/%s",
+		 obj && *obj ? obj : ".", name);
+	return path;
+}
+
+/* The lab's program, and the lab's log of its syscalls. */
+START_TEST(test_lab2_program)
+{
+	char dir[] = "/tmp/kvmlab-lab2-XXXXXX", path[64], buf[64] = "";
+	struct vmm_run r;
+	FILE *f;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--strace", "--root", make_dir(dir), "lab2");
+	snprintf(path, sizeof(path), "%s/ay_caramba", dir);
+	f = fopen(path, "r");
+	if (f) {
+		ck_assert(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+		fclose(f);
+	}
+	remove_tree(dir);
+	assert_status(&r, 0);
+	ck_assert_msg(!strcmp(buf, "Hello World !!!\nBye Bye !!!\n"),
+		      "expected the file to hold the two lines; it holds \"%s\"; %s",
+		      buf, r.summary);
+	assert_stderr_has(&r, "OPEN ./ay_caramba 32834 511 - return 3\n");
+	assert_stderr_has(&r, "WRITE 3 ");
+	assert_stderr_has(&r, " 16 - return 16\n");
+	assert_stderr_has(&r, " 12 - return 12\n");
+	assert_stderr_has(&r, "CLOSE 3 - return 0\n");
+	assert_stderr_has(&r, "EXIT_GROUP 0\n");
+}
+END_TEST
+
+/* Unmodified static programs, musl and glibc: args, stdin, status. */
+START_TEST(test_static_program)
+{
+	static const char *const builds[] = { "echo_args.musl",
+					      "echo_args.glibc" };
+	const struct run_opts o = { .input = "first\nsecond\n" };
+	struct vmm_run r;
+
+	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "--elf", program(builds[_i]), "--",
+		 "7", "two words");
+	assert_status(&r, 7);
+	assert_stdout(&r, "argc=3\nargv[1]=7\nargv[2]=two words\n"
+			  "stdin: first\nstdin: second\n");
+	ck_assert_msg(!strstr(r.err, "do not implement"),
+		      "expected every start-up syscall answered; got %s",
+		      r.summary);
+}
+END_TEST
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void make_link(const char *dir, const char *name, const char *target)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(symlink(target, path), 0);
+}
+
+/*
+ * "..", absolute paths and symlinks all stay inside --root: the secret
+ * beside the root is out of reach; the file inside is not.
+ */
+START_TEST(test_sandbox)
+{
+	char dir[] = "/tmp/kvmlab-box-XXXXXX", root[64], secret[64];
+	struct vmm_run r;
+
+	make_dir(dir);
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	ck_assert_int_eq(mkdir(root, 0755), 0);
+	write_file(dir, "secret", "SECRET");
+	write_file(root, "inside", "inside");
+	make_link(root, "up", "../secret");
+	make_link(root, "abs", secret);
+	VMM(&r, VMM_TIMEOUT_ARG, "--root", root, "--elf",
+	    program("escape.musl"), "--", "inside", "../secret", secret, "up",
+	    "abs", "/../../secret", "/inside");
+	remove_tree(dir);
+	assert_status(&r, 0);
+	ck_assert_msg(!strstr(r.out, "SECRET"),
+		      "the program read outside its root; got %s", r.summary);
+	ck_assert_msg(count_of(r.out, "read \"inside\"") == 2 &&
+		      count_of(r.out, "No such file or directory") == 5,
+		      "expected inside readable twice, five escapes refused; got %s",
+		      r.summary);
+}
+END_TEST
+
+START_TEST(test_unknown_syscall)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program("unknown.musl"));
+	assert_status(&r, 0);
+	assert_stdout(&r, "-1 38\n");
+	assert_stderr_has(&r, "1 syscalls this VMM does not implement (the first: 500)");
+}
+END_TEST
+
+START_TEST(test_bad_program)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", "/bin/true");
+	assert_status(&r, 2);
+	assert_stderr_has(&r, "/bin/true: not a static executable");
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program("echo_args.c"));
+	assert_status(&r, 2);
+	assert_stderr_has(&r, "not an ELF file");
+	VMM(&r, VMM_TIMEOUT_ARG, "--mem", "2G", "--elf",
+	    program("echo_args.musl"));
+	assert_status(&r, 2);
+	assert_stderr_has(&r, "at most 1G");
+	VMM(&r, VMM_TIMEOUT_ARG, "--mode", "long", "--elf",
+	    program("echo_args.musl"));
+	assert_status(&r, 2);
+	assert_stderr_has(&r, "drop --load and --mode");
+}
+END_TEST
+
+void lab2_tests(void)
+{
+	TCase *unit = rubric_tcase("lab2", UNIT);
+	TCase *kvm = rubric_tcase("lab2", KVM);
+
+	tcase_add_test(unit, test_elf_valid);
+	tcase_add_loop_test(unit, test_elf_broken, 0, ARRAY_SIZE(broken));
+	tcase_add_test(kvm, test_lab2_program);
+	tcase_add_loop_test(kvm, test_static_program, 0, 2);
+	tcase_add_test(kvm, test_sandbox);
+	tcase_add_test(kvm, test_unknown_syscall);
+	tcase_add_test(kvm, test_bad_program);
+}
