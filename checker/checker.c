@@ -73,6 +73,7 @@ static void register_tests(void)
 	simvirtio_unit_tests();
 	simvirtio_kvm_tests();
 	lab2_tests();
+	kvm_ioctls_tests();
 }
 
 static const char *results_path(const char *file)

@@ -25,6 +25,7 @@ static struct rubric_item items[] = {
 	{ .id = "lab1", .title = "Lab 1" },
 	{ .id = "com1_input", .title = "COM1 input" },
 	{ .id = "lab2", .title = "Lab 2" },
+	{ .id = "kvm_ioctls", .title = "kvm-ioctls examples" },
 	{ .id = "robustness", .title = "robustness" },
 };
 

@@ -110,8 +110,7 @@ START_TEST(test_com1_input)
 	const struct run_opts o = { .input = "hello, kvm\nignored\n" };
 	struct vmm_run r;
 
-	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "--mode", "real", "--load",
-		 guest_path("com1_echo"));
+	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "serial-in");
 	assert_status(&r, 0);
 	assert_stdout(&r, "HELLO, KVM\n");
 }

@@ -33,6 +33,8 @@ enum {
 	OPT_ELF,
 	OPT_ROOT,
 	OPT_STRACE,
+	OPT_MEM_FILE,
+	OPT_DIRTY_LOG,
 };
 
 /* The assignment's macro: "make USE_POOLING=1" builds polling in. */
@@ -58,6 +60,8 @@ static const struct option long_options[] = {
 	{ "elf", required_argument, NULL, OPT_ELF },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "strace", no_argument, NULL, OPT_STRACE },
+	{ "mem-file", required_argument, NULL, OPT_MEM_FILE },
+	{ "dirty-log", no_argument, NULL, OPT_DIRTY_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -74,6 +78,9 @@ void args_usage(FILE *out)
 		"  %s\n"
 		"\n"
 		"  -m, --mem SIZE         guest RAM, with K, M or G (default 1M)\n"
+		"      --mem-file FILE    back the RAM with FILE, shared: it keeps\n"
+		"                         the guest's memory after the run\n"
+		"      --dirty-log        log the pages the guest writes; list them\n"
 		"      --mode MODE        real, protected, paged or long\n"
 		"      --load FILE[@GPA]  load a flat binary (default GPA 0x8000)\n"
 		"      --entry GPA        start there (default: the load address)\n"
@@ -297,6 +304,12 @@ static int parse_option(struct vmm_options *opts, int opt, char *arg,
 		return 0;
 	case OPT_STRACE:
 		opts->strace = true;
+		return 0;
+	case OPT_MEM_FILE:
+		opts->mem_file = arg;
+		return 0;
+	case OPT_DIRTY_LOG:
+		opts->dirty_log = true;
 		return 0;
 	case OPT_MODE:
 		if (mode_parse(arg, &opts->mode) < 0) {

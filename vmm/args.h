@@ -51,6 +51,8 @@ struct vmm_options {
 	const char *elf_path;		/* --elf FILE */
 	const char *root;		/* --root DIR: the sandbox */
 	bool strace;			/* --strace */
+	const char *mem_file;		/* --mem-file FILE */
+	bool dirty_log;			/* --dirty-log */
 	int nargs;			/* the program's arguments, after */
 	char **args;			/* the options */
 };

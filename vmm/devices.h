@@ -35,4 +35,16 @@ struct serial {
 int serial_register(struct serial *uart, struct bus *pio, FILE *out,
 		    int in_fd);
 
+/* A page of MMIO registers that logs each access (scratch.c). */
+#define SCRATCH_SIZE	0x1000
+
+struct scratch {
+	uint64_t base;
+	FILE *log;
+	uint8_t regs[SCRATCH_SIZE];
+};
+
+int scratch_register(struct scratch *dev, struct bus *mmio, uint64_t base,
+		     FILE *log);
+
 #endif /* VMM_DEVICES_H */

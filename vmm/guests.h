@@ -9,6 +9,8 @@ extern const uint8_t guest16[], guest16_end[];
 extern const uint8_t guest32[], guest32_end[];
 extern const uint8_t guest64[], guest64_end[];
 extern const uint8_t lab1[], lab1_end[];
+extern const uint8_t serial_in[], serial_in_end[];
+extern const uint8_t mmio[], mmio_end[];
 extern const uint8_t lab2_stub[], lab2_stub_end[];
 extern const uint8_t lab2_app[], lab2_app_end[];
 

@@ -49,6 +49,8 @@ struct vmm {
 	struct simvirtio_dev *simvirtio;	/* NULL: not attached */
 	struct simvirtio_dev simvirtio_dev;
 	struct simvirtio_poller poller;
+	struct scratch scratch;			/* the "mmio" scenario */
+	uint64_t window_device;			/* its GPA, or 0: RDI */
 	struct process proc;			/* Lab 2 */
 	char **argv;				/* its arguments */
 };
@@ -187,12 +189,33 @@ static int attach_simvirtio(struct vmm *vmm, const struct vmm_options *opts)
 	return 0;
 }
 
-static int register_devices(struct vmm *vmm, const struct vmm_options *opts)
+/* A device in the window past RAM; the guest learns where from RDI. */
+static int attach_window_device(struct vmm *vmm, const struct vmm_options *opts,
+				const struct guest_plan *plan)
+{
+	const uint64_t window = vmm->vm.mem.size;
+
+	if (opts->simvirtio) {
+		if (attach_simvirtio(vmm, opts))
+			return -1;
+	} else if (plan->scenario && plan->scenario->scratch) {
+		if (scratch_register(&vmm->scratch, &vmm->vm.mmio, window,
+				     stderr))
+			return -1;
+	} else {
+		return 0;
+	}
+	vmm->window_device = window;
+	return 0;
+}
+
+static int register_devices(struct vmm *vmm, const struct vmm_options *opts,
+			    const struct guest_plan *plan)
 {
 	if (debugcon_register(&vmm->debugcon, &vmm->vm.pio, stdout) ||
 	    serial_register(&vmm->serial, &vmm->vm.pio, stdout,
 			    STDIN_FILENO) ||
-	    (opts->simvirtio && attach_simvirtio(vmm, opts))) {
+	    attach_window_device(vmm, opts, plan)) {
 		pr_err("cannot register the devices");
 		return -1;
 	}
@@ -216,7 +239,7 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 		return -1;
 	}
 	/* Boot protocol: RDI holds the device window, 0 if no device. */
-	regs.rdi = vmm->simvirtio ? vmm->simvirtio->base : 0;
+	regs.rdi = vmm->window_device;
 	for (i = 0; s && i < s->nregs; i++)
 		regs_assign(&regs, &s->regs[i]);
 	for (i = 0; i < opts->nregs; i++)
@@ -315,6 +338,32 @@ static void dump_regs(struct vmm *vmm)
 	regs_dump(stderr, &regs, &sregs);
 }
 
+/* --dirty-log: the runs of pages the guest wrote, "0x0-0xfff 0x9000-...". */
+static void report_dirty_pages(struct vmm *vmm)
+{
+	uint64_t *bitmap = vm_dirty_log(&vmm->vm);
+	uint64_t pages = vmm->vm.mem.size / VM_MEM_ALIGN, page, start;
+	unsigned int runs = 0;
+
+	if (!bitmap)
+		return;
+	fprintf(stderr, "vmm: dirty pages:");
+	for (page = 0; page < pages; page++) {
+		if (!(bitmap[page / 64] & (1ULL << (page % 64))))
+			continue;
+		for (start = page; page + 1 < pages &&
+		     (bitmap[(page + 1) / 64] & (1ULL << ((page + 1) % 64)));
+		     page++)
+			;
+		fprintf(stderr, " 0x%llx-0x%llx",
+			(unsigned long long)(start * VM_MEM_ALIGN),
+			(unsigned long long)((page + 1) * VM_MEM_ALIGN - 1));
+		runs++;
+	}
+	fprintf(stderr, runs ? "\n" : " none\n");
+	free(bitmap);
+}
+
 static void report_stats(const struct vmm_options *opts,
 			 const struct exit_stats *stats)
 {
@@ -363,6 +412,8 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 		simvirtio_report_state(vmm->simvirtio, stderr);
 	if (opts->dump_regs && result != RUN_ERROR)
 		dump_regs(vmm);
+	if (opts->dirty_log)
+		report_dirty_pages(vmm);
 	report_stats(opts, &state.stats);
 	return status;
 }
@@ -380,6 +431,7 @@ static uint64_t guest_mem_size(const struct vmm_options *opts,
 
 static int vmm_main(const struct vmm_options *opts)
 {
+	struct vm_config cfg = {};
 	struct guest_plan plan;
 	struct vmm vmm;
 	int status = VMM_SETUP_ERROR;
@@ -391,9 +443,13 @@ static int vmm_main(const struct vmm_options *opts)
 	}
 	memset(&vmm, 0, sizeof(vmm));
 	vmm.proc.root_fd = -1;
-	if (vm_init(&vmm.vm, guest_mem_size(opts, &plan)))
+	cfg.mem_size = guest_mem_size(opts, &plan);
+	cfg.mem_file = opts->mem_file;
+	cfg.dirty_log = opts->dirty_log;
+	if (vm_init(&vmm.vm, &cfg))
 		return VMM_SETUP_ERROR;
-	if (register_devices(&vmm, opts) || load_guest(&vmm, opts, &plan) ||
+	if (register_devices(&vmm, opts, &plan) ||
+	    load_guest(&vmm, opts, &plan) ||
 	    check_entry(&vmm, &plan) || check_reserved(&plan) ||
 	    (plan.lab2 && load_program(&vmm, opts, &plan)))
 		goto out_vm;

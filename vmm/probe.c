@@ -32,11 +32,12 @@ static int probe_setup_paged(struct vm *vm, struct vcpu *vcpu)
 
 int probe_paged_mode(void)
 {
+	const struct vm_config cfg = { .mem_size = VM_MEM_MIN };
 	struct vcpu vcpu;
 	struct vm vm;
 	int supported = -1;
 
-	if (vm_init(&vm, VM_MEM_MIN))
+	if (vm_init(&vm, &cfg))
 		return -1;
 	if (vcpu_init(&vcpu, &vm))
 		goto out_vm;

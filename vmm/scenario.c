@@ -61,6 +61,22 @@ static const struct scenario scenarios[] = {
 		.simvirtio = true,
 	},
 	{
+		.name = "serial-in",
+		.mode = MODE_REAL,
+		.image = serial_in,
+		.image_end = serial_in_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+	},
+	{
+		.name = "mmio",
+		.mode = MODE_PROTECTED,
+		.image = mmio,
+		.image_end = mmio_end,
+		.load_addr = GUEST_IMAGE_ADDR,
+		.check_result = true,
+		.scratch = true,
+	},
+	{
 		.name = "lab2",
 		.mode = MODE_REAL,
 		.image = lab2_stub,
@@ -96,7 +112,7 @@ const struct scenario *scenario_find(const char *name)
 
 const char *scenario_names(void)
 {
-	static char names[128];
+	static char names[256];
 	size_t i;
 
 	if (names[0])

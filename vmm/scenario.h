@@ -21,6 +21,7 @@ struct scenario {
 	bool report_hlt;		/* print the exit, as Lab 1 does */
 	bool simvirtio;			/* attach the SIMVIRTIO device */
 	bool lab2;			/* the stub and the embedded program */
+	bool scratch;			/* attach the logging MMIO page */
 	const uint8_t *program;		/* lab2: its ELF */
 	const uint8_t *program_end;
 };

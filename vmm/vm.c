@@ -128,9 +128,41 @@ static int vm_set_tss_addr(struct vm *vm)
  * Reserve RAM lazily (MAP_NORESERVE: untouched pages cost nothing) and
  * let KSM merge identical pages across VMs.
  */
-static int vm_alloc_memory(struct vm *vm, uint64_t size)
+/*
+ * RAM backed by a file (kvm-ioctls' "simple_ss"): a shared mapping, so
+ * that what the guest writes reaches the file. (The published example
+ * mapped it MAP_ANONYMOUS, and the file saw nothing.)
+ */
+static void *map_file(const char *path, uint64_t size)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	void *host = MAP_FAILED;
+
+	if (fd < 0) {
+		pr_err("cannot open %s for the guest RAM: %s", path,
+		       strerror(errno));
+		return MAP_FAILED;
+	}
+	if (ftruncate(fd, size) < 0)
+		pr_err("cannot size %s to %llu bytes: %s", path,
+		       (unsigned long long)size, strerror(errno));
+	else
+		host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    fd, 0);
+	close(fd);	/* the mapping keeps the file */
+	return host;
+}
+
+static int vm_alloc_memory(struct vm *vm, uint64_t size, const char *file)
 {
 	void *host;
+
+	if (file) {
+		host = map_file(file, size);
+		if (host == MAP_FAILED)
+			return -1;
+		goto mapped;
+	}
 
 	/*
 	 * BEGIN SOLUTION 1: map @size bytes of anonymous, private memory
@@ -150,6 +182,7 @@ static int vm_alloc_memory(struct vm *vm, uint64_t size)
 	/* Merging is an optimisation: a kernel without KSM is fine. */
 	madvise(host, size, MADV_MERGEABLE);
 	/* END SOLUTION */
+mapped:
 	vm->mem.host = host;
 	vm->mem.size = size;
 	return 0;
@@ -162,9 +195,10 @@ static int vm_set_memory_region(struct vm *vm)
 
 	/*
 	 * BEGIN SOLUTION 1: one memory slot: the RAM the VMM mapped, seen by
-	 * the guest from address 0.
+	 * the guest from address 0, with vm->slot_flags.
 	 */
 	region.slot = VM_MEM_SLOT;
+	region.flags = vm->slot_flags;
 	region.guest_phys_addr = 0;
 	region.memory_size = vm->mem.size;
 	region.userspace_addr = (uintptr_t)vm->mem.host;
@@ -180,22 +214,41 @@ static int vm_set_memory_region(struct vm *vm)
 	return 0;
 }
 
-int vm_init(struct vm *vm, uint64_t mem_size)
+int vm_init(struct vm *vm, const struct vm_config *cfg)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = -1;
 	vm->fd = -1;
+	vm->slot_flags = cfg->dirty_log ? KVM_MEM_LOG_DIRTY_PAGES : 0;
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "MMIO");
 
 	if (vm_open_kvm(vm) || vm_check_api_version(vm) ||
 	    vm_check_capabilities(vm) || vm_create(vm) ||
-	    vm_set_tss_addr(vm) || vm_alloc_memory(vm, mem_size) ||
+	    vm_set_tss_addr(vm) ||
+	    vm_alloc_memory(vm, cfg->mem_size, cfg->mem_file) ||
 	    vm_set_memory_region(vm)) {
 		vm_destroy(vm);
 		return -1;
 	}
 	return 0;
+}
+
+uint64_t *vm_dirty_log(struct vm *vm)
+{
+	uint64_t pages = vm->mem.size / VM_MEM_ALIGN;
+	struct kvm_dirty_log log = { .slot = VM_MEM_SLOT };
+	uint64_t *bitmap = calloc((pages + 63) / 64, sizeof(*bitmap));
+
+	if (!bitmap)
+		return NULL;
+	log.dirty_bitmap = bitmap;
+	if (ioctl(vm->fd, KVM_GET_DIRTY_LOG, &log) < 0) {
+		pr_err("KVM_GET_DIRTY_LOG: %s", strerror(errno));
+		free(bitmap);
+		return NULL;
+	}
+	return bitmap;
 }
 
 void vm_destroy(struct vm *vm)

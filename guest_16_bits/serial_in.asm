@@ -1,14 +1,19 @@
 ; SPDX-License-Identifier: GPL-2.0
-; COM1 input: poll the line status register, read each byte from the
-; receive buffer and echo it upper-cased, until a newline.
+;
+; COM1 input (the kvm-ioctls "simple_in" example): poll the line status
+; register, read each byte from the receive buffer, and echo it
+; upper-cased, until a newline. Each IN is an exit whose data the VMM
+; fills in, from standard input.
 %include "layout.inc"
 
 UART_LSR	equ	5
 UART_LSR_DR	equ	1
 
 	bits	16
-	org	GUEST_IMAGE_ADDR
+	section	.start
 
+	global	_start
+_start:
 next:
 	mov	dx, COM1_PORT + UART_LSR
 poll:	in	al, dx
