@@ -22,6 +22,7 @@
 #include "runner.h"
 
 #define NOBODY_ID	65534
+#define STALLED_PIPE_SIZE	4096
 #define MS_PER_SEC	1000
 
 const char *vmm_path(void)
@@ -269,27 +270,44 @@ static long long count_kvm_runs(pid_t pid)
 int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 	    const char *const *argv)
 {
-	int in[2], out[2], err[2];
+	int in[2], out[2], err[2], stalled[2] = { -1, -1 };
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
 	    pipe2(err, O_CLOEXEC))
 		return -1;
+	/*
+	 * A stdout that fills and is never read: the VMM's writes block,
+	 * after a page (the smallest pipe), not after the default 64 KiB.
+	 */
+	if (o && o->stdout_stalled) {
+		if (pipe2(stalled, O_CLOEXEC))
+			return -1;
+		fcntl(stalled[1], F_SETPIPE_SZ, STALLED_PIPE_SIZE);
+	}
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		child_exec(o, argv, in[0], out[1], err[1]);
+		child_exec(o, argv, in[0],
+			   stalled[1] >= 0 ? stalled[1] : out[1], err[1]);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
+	if (stalled[1] >= 0)
+		close(stalled[1]);
 	/* Inputs are small: the pipe holds them without a reader. */
 	if (o && o->input &&
 	    write(in[1], o->input, strlen(o->input)) < 0)
 		perror("checker: writing the VMM's input");
-	close(in[1]);
+	if (!(o && o->stdin_open))
+		close(in[1]);
 	collect(r, pid, out[0], err[0]);
+	if (o && o->stdin_open)
+		close(in[1]);
+	if (stalled[0] >= 0)
+		close(stalled[0]);
 	r->kvm_runs = o && o->count_runs ? count_kvm_runs(pid) : -1;
 	summarize(r, argv);
 	save_transcript(r, name, argv);

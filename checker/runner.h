@@ -19,6 +19,8 @@ struct run_opts {
 	const char *const *env;		/* extra NAME=VALUE, NULL-ended */
 	bool drop_root;			/* run as nobody, if root */
 	bool count_runs;		/* count KVM_RUN calls with strace */
+	bool stdout_stalled;		/* stdout: a pipe nobody reads */
+	bool stdin_open;		/* stdin: never an end of file */
 };
 
 struct vmm_run {

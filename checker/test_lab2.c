@@ -289,6 +289,20 @@ START_TEST(test_unknown_syscall)
 }
 END_TEST
 
+/* A program that reads a terminal forever cannot outlive --timeout. */
+START_TEST(test_program_blocked_read)
+{
+	const struct run_opts o = { .stdin_open = true };
+	struct vmm_run r;
+
+	VMM_OPTS(&r, &o, "--timeout", "0.5", "--elf",
+		 program("echo_args.musl"));
+	ck_assert_msg(!r.killed, "the VMM hung past its timeout: %s",
+		      r.summary);
+	assert_status(&r, 124);
+}
+END_TEST
+
 START_TEST(test_bad_program)
 {
 	struct vmm_run r;
@@ -321,5 +335,6 @@ void lab2_tests(void)
 	tcase_add_loop_test(kvm, test_static_program, 0, 2);
 	tcase_add_test(kvm, test_sandbox);
 	tcase_add_test(kvm, test_unknown_syscall);
+	tcase_add_test(kvm, test_program_blocked_read);
 	tcase_add_test(kvm, test_bad_program);
 }

@@ -232,6 +232,24 @@ START_TEST(test_dump_regs_after_fault)
 }
 END_TEST
 
+/*
+ * Blocked outside KVM_RUN, writing output nobody reads: the timeout
+ * still ends the VMM, a grace second later.
+ */
+START_TEST(test_timeout_blocked_output)
+{
+	const struct run_opts o = { .stdout_stalled = true };
+	struct vmm_run r;
+
+	VMM_OPTS(&r, &o, "--timeout", "0.5", "--mode", "protected", "--load",
+		 guest_path("flood"));
+	ck_assert_msg(!r.killed, "the VMM hung past its timeout: %s",
+		      r.summary);
+	assert_status(&r, 124);
+	assert_stderr_has(&r, "did not stop in time");
+}
+END_TEST
+
 START_TEST(test_timeout)
 {
 	struct vmm_run r;
@@ -279,4 +297,5 @@ void scenario_tests(void)
 	tcase_add_test(robust, test_triple_fault);
 	tcase_add_test(robust, test_dump_regs_after_fault);
 	tcase_add_test(robust, test_timeout);
+	tcase_add_test(robust, test_timeout_blocked_output);
 }
