@@ -50,6 +50,13 @@ ifeq ($(W),1)
 		 -Wpointer-arith -Wcast-align -Wundef -Wformat=2 \
 		 -Wwrite-strings -Wmissing-declarations
 endif
+# SANITIZE=1: the VMM and the checker with AddressSanitizer and
+# UndefinedBehaviorSanitizer; any finding is fatal. Best in its own O=.
+ifeq ($(SANITIZE),1)
+  SANITIZE_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+		    -fno-sanitize-recover=all
+  HOST_CFLAGS += $(SANITIZE_FLAGS)
+endif
 # Freestanding guest code: no libc, no PIC, no red zone, no SSE.
 GUEST_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-builtin -nostdlib \
 		-fno-pic -fno-pie -fno-stack-protector \
@@ -57,7 +64,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-builtin -nostdlib \
 		-mgeneral-regs-only -Wall -Wextra -Werror
 # Freestanding guests: gcc's own headers, not glibc's (sparse only).
 GUEST_CHECKFLAGS = -nostdinc -isystem $(shell $(CC) -print-file-name=include)
-LDFLAGS :=
+LDFLAGS := $(SANITIZE_FLAGS)
 
 export VERSION srctree objtree quiet Q KBUILD_VERBOSE C USE_POOLING
 export CC LD AR CPP NASM MUSL_CC CHECK CHECKFLAGS HOST_CFLAGS GUEST_CFLAGS \
@@ -175,6 +182,7 @@ help:
 	@echo '  C=1 | C=2      - run sparse on rebuilt | all C files'
 	@echo '  W=1            - extra compiler warnings'
 	@echo '  USE_POOLING=1  - SIMVIRTIO polls by default (the assignment macro)'
+	@echo '  SANITIZE=1     - build with ASan and UBSan (e.g. O=build-asan)'
 
 PHONY += FORCE
 FORCE:

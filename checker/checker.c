@@ -78,13 +78,15 @@ static void register_tests(void)
 
 static const char *results_path(const char *file)
 {
-	static char path[PATH_MAX_LEN];
+	static char paths[3][PATH_MAX_LEN];
+	static unsigned int n;
+	char *path = paths[n++ % 3];	/* Check keeps some: no reuse */
 	const char *obj = getenv("KVMLAB_OBJTREE");
 
-	snprintf(path, sizeof(path), "%s/checker/results",
+	snprintf(path, PATH_MAX_LEN, "%s/checker/results",
 		 obj && *obj ? obj : ".");
 	mkdir(path, 0755);
-	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%s",
+	snprintf(path + strlen(path), PATH_MAX_LEN - strlen(path), "/%s",
 		 file);
 	return path;
 }
@@ -135,8 +137,8 @@ int main(void)
 	rubric_add_suites(sr, only, have_kvm);
 	/* Forced: in no-fork mode an exit(0) in a test would pass it. */
 	srunner_set_fork_status(sr, CK_FORK);
-	srunner_set_tap(sr, strdup(results_path("results.tap")));
-	srunner_set_xml(sr, strdup(results_path("results.xml")));
+	srunner_set_tap(sr, results_path("results.tap"));
+	srunner_set_xml(sr, results_path("results.xml"));
 	srunner_run_all(sr, CK_SILENT);
 
 	failed = rubric_score(sr, only, &score, &max);

@@ -12,7 +12,6 @@
 #include "rubric.h"
 
 #define REPORT_WIDTH	26	/* title and dots */
-#define TCASE_NAME_MAX	64
 
 static struct rubric_item items[] = {
 	{ .id = "real_mode", .title = "real mode", .points = 30 },
@@ -57,11 +56,11 @@ TCase *rubric_tcase(const char *id, enum test_kind kind)
 	if (!item)
 		abort();	/* a test names an item that does not exist */
 	if (!item->tcase[kind]) {
-		char name[TCASE_NAME_MAX];
+		char *name = item->tcase_name[kind];
 
-		/* Check keeps the pointer: the name must outlive us. */
-		snprintf(name, sizeof(name), "%s/%s", id, kind_names[kind]);
-		item->tcase[kind] = tcase_create(strdup(name));
+		snprintf(name, sizeof(item->tcase_name[kind]), "%s/%s", id,
+			 kind_names[kind]);
+		item->tcase[kind] = tcase_create(name);
 		tcase_set_timeout(item->tcase[kind], TEST_TIMEOUT);
 	}
 	return item->tcase[kind];

@@ -28,6 +28,7 @@ struct rubric_item {
 	const char *title;	/* as the report prints it */
 	int points;		/* 0: an extra item */
 	struct TCase *tcase[2];	/* by enum test_kind; NULL if none */
+	char tcase_name[2][64];	/* Check keeps pointers to the names */
 	const char *not_run;	/* why the KVM tests were left out */
 	unsigned int passed, failed;
 	enum item_state state;

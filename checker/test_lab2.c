@@ -305,14 +305,21 @@ END_TEST
 
 START_TEST(test_bad_program)
 {
+	char text[] = "/tmp/kvmlab-text-XXXXXX";
 	struct vmm_run r;
+	int fd = mkstemp(text);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "not a program\n", 14), 14);
+	close(fd);
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", text);
+	unlink(text);
+	assert_status(&r, 2);
+	assert_stderr_has(&r, "not an ELF file");
 
 	VMM(&r, VMM_TIMEOUT_ARG, "--elf", "/bin/true");
 	assert_status(&r, 2);
 	assert_stderr_has(&r, "/bin/true: not a static executable");
-	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program("echo_args.c"));
-	assert_status(&r, 2);
-	assert_stderr_has(&r, "not an ELF file");
 	VMM(&r, VMM_TIMEOUT_ARG, "--mem", "2G", "--elf",
 	    program("echo_args.musl"));
 	assert_status(&r, 2);

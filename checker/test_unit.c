@@ -74,13 +74,23 @@ END_TEST
 static int parse(struct vmm_options *o, char *err, size_t errlen,
 		 const char *const *args)
 {
-	char *argv[32] = { strdup("vmm") };
-	int argc = 1, ret;
+	/*
+	 * args_parse() may write into its strings, as into a real argv, and
+	 * the options point into them: copies that outlive the call.
+	 */
+	static char pool[4096];
+	char *argv[32], *next = pool;
+	int argc = 0, ret;
 	FILE *f = fmemopen(err, errlen, "w");
+	const char *arg = "vmm";
 
-	/* args_parse() may write into its strings, as into a real argv. */
-	while (*args && argc < 31)
-		argv[argc++] = strdup(*args++);
+	do {
+		size_t len = strlen(arg) + 1;
+
+		ck_assert(next + len <= pool + sizeof(pool) && argc < 31);
+		argv[argc++] = memcpy(next, arg, len);
+		next += len;
+	} while ((arg = *args++));
 	ret = args_parse(o, argc, argv, f);
 	fclose(f);
 	return ret;

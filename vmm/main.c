@@ -117,7 +117,9 @@ static int load_program(struct vmm *vmm, const struct vmm_options *opts,
 	if (!vmm->argv)
 		return -1;
 	vmm->argv[0] = (char *)plan->name;
-	memcpy(vmm->argv + 1, opts->args, opts->nargs * sizeof(*opts->args));
+	if (opts->nargs)	/* lab2 has none: args may be NULL */
+		memcpy(vmm->argv + 1, opts->args,
+		       opts->nargs * sizeof(*opts->args));
 	if (opts->elf_path) {
 		if (read_file(opts->elf_path, mem->size, &buf, &size))
 			return -1;
