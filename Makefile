@@ -140,6 +140,12 @@ PHONY += verify
 verify: deps-check
 	$(Q)$(srctree)/tools/verify.sh $(srctree)
 
+# Every scenario, failing ones too, under valgrind's memcheck.
+PHONY += memcheck
+memcheck: checker
+	$(Q)$(srctree)/tools/deps.sh valgrind
+	$(Q)$(srctree)/tools/memcheck.sh $(vmm) $(objtree)
+
 # Exits against polling, measured (not a test: times vary by host).
 BENCH_PAYLOAD ?= 1048576
 PHONY += bench
@@ -169,6 +175,7 @@ help:
 	@echo '                   solutions of tasks k to 5 removed; default 1)'
 	@echo '  verify         - prove the grader: each rubric item, broken on'
 	@echo '                   purpose in a copy, costs exactly its points'
+	@echo '  memcheck       - every scenario under valgrind: no leak, no error'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'
 	@echo '  bench          - SIMVIRTIO exits against polling'
 	@echo '                   (BENCH_PAYLOAD=bytes, default 1048576)'
