@@ -25,6 +25,7 @@ static struct rubric_item items[] = {
 	{ .id = "com1_input", .title = "COM1 input" },
 	{ .id = "lab2", .title = "Lab 2" },
 	{ .id = "kvm_ioctls", .title = "kvm-ioctls examples" },
+	{ .id = "hostile", .title = "hostile guests" },
 	{ .id = "robustness", .title = "robustness" },
 };
 

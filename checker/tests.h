@@ -19,6 +19,7 @@ void simvirtio_unit_tests(void);
 void simvirtio_kvm_tests(void);
 void lab2_tests(void);
 void kvm_ioctls_tests(void);
+void hostile_tests(void);
 
 /* Each says what was expected and what the VMM did. */
 #define assert_status(r, want)						\
