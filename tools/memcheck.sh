@@ -27,6 +27,14 @@ runs=(
 	"--mem-file $root/ram.img real"
 	"--mode real --load /nonexistent"
 	"bogus"
+	"--mode protected --load $guests/fetch_mmio.bin"
+	"--mode protected --load $guests/ports.bin"
+	"--mode protected --load $guests/cross_ram.bin"
+	"--mode long --load $guests/mmio64.bin"
+	"--simvirtio --mode long --load $guests/svio_flood.bin"
+	"--poll --simvirtio --mode long --load $guests/svio_race.bin"
+	"--root $root --elf $programs/abuse.musl"
+	"--root $root --elf $programs/escape.musl -- ../x /etc/passwd"
 )
 
 failed=0
