@@ -195,6 +195,7 @@ START_TEST(test_syscall_abuse)
 			  "brk-huge-unchanged 0\nmmap-huge -12\n"
 			  "mmap-file -19\nwritev-too-many -22\n"
 			  "writev-past-ram -14\nwritev-iov-wraps -14\n"
+			  "readv-misaligned 0\n"
 			  "arch-prctl-noncanonical -1\nreadlink-size-0 -22\n"
 			  "close-unopened -9\nclose-past-table -9\n"
 			  "unknown-storm-enosys 10000\n");

@@ -124,7 +124,7 @@ static long sys_write(struct process *p, const uint64_t *a)
 static long sys_rwv(struct process *p, const uint64_t *a, bool is_write)
 {
 	int fd = host_fd(p, a[0]);
-	const struct iovec *giov;
+	const uint8_t *giov;
 	struct iovec iov[IOV_MAX];
 	uint64_t i;
 
@@ -132,14 +132,20 @@ static long sys_rwv(struct process *p, const uint64_t *a, bool is_write)
 		return fd;
 	if (a[2] > IOV_MAX)
 		return -EINVAL;
-	giov = user_buf(p, a[1], a[2] * sizeof(*giov));
+	giov = user_buf(p, a[1], a[2] * sizeof(struct iovec));
 	if (!giov)
 		return -EFAULT;
 	for (i = 0; i < a[2]; i++) {
-		/* Read once: the guest could change them meanwhile. */
-		uint64_t base = (uintptr_t)giov[i].iov_base;
-		uint64_t len = giov[i].iov_len;
+		/*
+		 * Copied out once: the array may sit at any address (no
+		 * alignment to rely on), and the guest could change it.
+		 */
+		struct iovec g;
+		uint64_t base, len;
 
+		memcpy(&g, giov + i * sizeof(g), sizeof(g));
+		base = (uintptr_t)g.iov_base;
+		len = g.iov_len;
 		iov[i].iov_base = user_buf(p, base, len);
 		iov[i].iov_len = len;
 		if (!iov[i].iov_base && len)

@@ -48,6 +48,7 @@ int main(void)
 	char buf[16] = "x";
 	struct iovec iov[2] = { { buf, 1 }, { (void *)PAST_RAM, 1 } };
 	char *top = (char *)RAM_END - 8;
+	char raw[1 + sizeof(struct iovec)];
 	long brk, i, enosys = 0;
 
 	show("write-past-ram", sys(SYS_write, 1, PAST_RAM, 10, 0, 0, 0));
@@ -72,6 +73,10 @@ int main(void)
 				    0));
 	show("writev-past-ram", sys(SYS_writev, 1, (long)iov, 2, 0, 0, 0));
 	show("writev-iov-wraps", sys(SYS_writev, 1, WRAPS, 2, 0, 0, 0));
+	/* An iovec array at an odd address (found by fuzzing). */
+	memcpy(raw + 1, iov, sizeof(iov[0]));
+	show("readv-misaligned", sys(SYS_readv, 0, (long)(raw + 1), 1, 0, 0,
+				     0));
 	show("arch-prctl-noncanonical",
 	     sys(SYS_arch_prctl, ARCH_SET_FS, 1L << 60, 0, 0, 0, 0));
 	show("readlink-size-0", sys(SYS_readlink, (long)"/proc/self/exe",
