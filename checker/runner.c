@@ -42,6 +42,26 @@ const char *guest_path(const char *name)
 	return path;
 }
 
+const char *program_path(const char *name)
+{
+	static char path[4096];
+	const char *obj = getenv("KVMLAB_OBJTREE");
+
+	snprintf(path, sizeof(path), "%s/checker/programs/%s",
+		 obj && *obj ? obj : ".", name);
+	return path;
+}
+
+long long json_count(const char *json, const char *key)
+{
+	char pattern[64];
+	const char *p;
+
+	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
+	p = strstr(json, pattern);
+	return p ? strtoll(p + strlen(pattern), NULL, 10) : -1;
+}
+
 unsigned int count_of(const char *hay, const char *needle)
 {
 	unsigned int n = 0;

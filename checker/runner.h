@@ -47,6 +47,12 @@ int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 const char *vmm_path(void);
 const char *guest_path(const char *name);
 
+/* A Lab 2 test program built with the checker. */
+const char *program_path(const char *name);
+
+/* A counter from --stats=json output, or -1 if it is not there. */
+long long json_count(const char *json, const char *key);
+
 /* How many times @needle occurs in @hay. */
 unsigned int count_of(const char *hay, const char *needle);
 unsigned int line_count(const char *s);

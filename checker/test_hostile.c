@@ -17,16 +17,6 @@
 #define STORM_SECONDS	"1.5"
 #define STORM_MIN_EXITS	10000
 
-static long long json_count(const char *json, const char *key)
-{
-	char pattern[64];
-	const char *p;
-
-	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
-	p = strstr(json, pattern);
-	return p ? strtoll(p + strlen(pattern), NULL, 10) : -1;
-}
-
 /* A triple fault in each mode the VMM starts (paged: see paged_mode). */
 START_TEST(test_triple_faults)
 {
@@ -180,13 +170,9 @@ END_TEST
 /* Lab 2's syscall layer against bad pointers, lengths and strings. */
 START_TEST(test_syscall_abuse)
 {
-	char path[4096];
-	const char *obj = getenv("KVMLAB_OBJTREE");
 	struct vmm_run r;
 
-	snprintf(path, sizeof(path), "%s/checker/programs/abuse.musl",
-		 obj && *obj ? obj : ".");
-	VMM(&r, VMM_TIMEOUT_ARG, "--elf", path);
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program_path("abuse.musl"));
 	assert_status(&r, 0);
 	assert_stdout(&r, "write-past-ram -14\nwrite-wraps -14\n"
 			  "write-huge -14\nread-wraps -14\n"

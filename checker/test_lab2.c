@@ -170,16 +170,6 @@ static void remove_tree(const char *path)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static const char *program(const char *name)
-{
-	static char path[4096];
-	const char *obj = getenv("KVMLAB_OBJTREE");
-
-	snprintf(path, sizeof(path), "%s/checker/programs/%s",
-		 obj && *obj ? obj : ".", name);
-	return path;
-}
-
 /* The lab's program, and the lab's log of its syscalls. */
 START_TEST(test_lab2_program)
 {
@@ -216,7 +206,7 @@ START_TEST(test_static_program)
 	const struct run_opts o = { .input = "first\nsecond\n" };
 	struct vmm_run r;
 
-	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "--elf", program(builds[_i]), "--",
+	VMM_OPTS(&r, &o, VMM_TIMEOUT_ARG, "--elf", program_path(builds[_i]), "--",
 		 "7", "two words");
 	assert_status(&r, 7);
 	assert_stdout(&r, "argc=3\nargv[1]=7\nargv[2]=two words\n"
@@ -265,7 +255,7 @@ START_TEST(test_sandbox)
 	make_link(root, "up", "../secret");
 	make_link(root, "abs", secret);
 	VMM(&r, VMM_TIMEOUT_ARG, "--root", root, "--elf",
-	    program("escape.musl"), "--", "inside", "../secret", secret, "up",
+	    program_path("escape.musl"), "--", "inside", "../secret", secret, "up",
 	    "abs", "/../../secret", "/inside");
 	remove_tree(dir);
 	assert_status(&r, 0);
@@ -282,7 +272,7 @@ START_TEST(test_unknown_syscall)
 {
 	struct vmm_run r;
 
-	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program("unknown.musl"));
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program_path("unknown.musl"));
 	assert_status(&r, 0);
 	assert_stdout(&r, "-1 38\n");
 	assert_stderr_has(&r, "1 syscalls this VMM does not implement (the first: 500)");
@@ -296,7 +286,7 @@ START_TEST(test_program_blocked_read)
 	struct vmm_run r;
 
 	VMM_OPTS(&r, &o, "--timeout", "0.5", "--elf",
-		 program("echo_args.musl"));
+		 program_path("echo_args.musl"));
 	ck_assert_msg(!r.killed, "the VMM hung past its timeout: %s",
 		      r.summary);
 	assert_status(&r, 124);
@@ -321,11 +311,11 @@ START_TEST(test_bad_program)
 	assert_status(&r, 2);
 	assert_stderr_has(&r, "/bin/true: not a static executable");
 	VMM(&r, VMM_TIMEOUT_ARG, "--mem", "2G", "--elf",
-	    program("echo_args.musl"));
+	    program_path("echo_args.musl"));
 	assert_status(&r, 2);
 	assert_stderr_has(&r, "at most 1G");
 	VMM(&r, VMM_TIMEOUT_ARG, "--mode", "long", "--elf",
-	    program("echo_args.musl"));
+	    program_path("echo_args.musl"));
 	assert_status(&r, 2);
 	assert_stderr_has(&r, "drop --load and --mode");
 }

@@ -18,17 +18,6 @@
 #define STRACE_PAYLOAD_LEN	16384ULL
 #define RING_FREE	63ULL	/* a ring holds its length less one */
 
-/* A counter from --stats=json output, or -1 if it is not there. */
-static long long json_count(const char *json, const char *key)
-{
-	char pattern[64];
-	const char *p;
-
-	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
-	p = strstr(json, pattern);
-	return p ? strtoll(p + strlen(pattern), NULL, 10) : -1;
-}
-
 static const char *const transports[] = { "--no-poll", "--poll" };
 static const char *const greetings[] = {
 	"simvirtio: exit transport\n", "simvirtio: polling transport\n",

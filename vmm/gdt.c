@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <kvmlab/x86.h>
+
 #include "gdt.h"
 
 #define DESC_LIMIT_LOW(l)	((uint64_t)(l) & 0xffff)
@@ -22,6 +24,22 @@
 #define DESC_BASE_HIGH(b)	((((uint64_t)(b) >> 24) & 0xff) << 56)
 /* With G = 1 the descriptor counts the limit in 4 KiB pages. */
 #define PAGE_GRANULE_SHIFT	12
+
+void gdt_flat_segment(struct kvm_segment *seg, uint16_t selector,
+		      uint8_t type, uint8_t dpl, bool code64)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->base = 0;
+	seg->limit = X86_SEG_FLAT_LIMIT;
+	seg->selector = selector;
+	seg->type = type;
+	seg->present = 1;
+	seg->dpl = dpl;
+	seg->s = 1;		/* code or data, not system */
+	seg->l = code64;
+	seg->db = !code64;	/* 32-bit operands and stack, unless 64-bit */
+	seg->g = 1;		/* 4 GiB: the descriptor counts pages */
+}
 
 uint64_t gdt_entry(const struct kvm_segment *seg)
 {

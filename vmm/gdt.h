@@ -8,6 +8,7 @@
 #ifndef VMM_GDT_H
 #define VMM_GDT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/kvm.h>
@@ -18,6 +19,13 @@
 #define GDT_SEL_CODE		0x08
 #define GDT_SEL_DATA		0x10
 #define GDT_ENTRIES		3	/* null, code, data */
+
+/*
+ * A flat 4 GiB segment: code or data (@type), at privilege @dpl; a
+ * 64-bit code segment if @code64 (L = 1, D = 0).
+ */
+void gdt_flat_segment(struct kvm_segment *seg, uint16_t selector,
+		      uint8_t type, uint8_t dpl, bool code64);
 
 /* The 8-byte descriptor that loads as @seg (SDM 3A 3.4.5). */
 uint64_t gdt_entry(const struct kvm_segment *seg);

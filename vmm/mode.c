@@ -130,30 +130,16 @@ static int setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
 	/* END SOLUTION */
 }
 
-static void flat_segment(struct kvm_segment *seg, uint16_t selector,
-			 uint8_t type)
-{
-	memset(seg, 0, sizeof(*seg));
-	seg->base = 0;
-	seg->limit = X86_SEG_FLAT_LIMIT;
-	seg->selector = selector;
-	seg->type = type;
-	seg->present = 1;
-	seg->dpl = 0;
-	seg->db = 1;		/* 32-bit operands and stack */
-	seg->s = 1;		/* code or data, not system */
-	seg->l = 0;
-	seg->g = 1;		/* 4 GiB: the descriptor counts pages */
-}
-
 /*
  * Protected mode: flat 4 GiB code and data segments and CR0.PE; CD and
  * NW, which reset leaves set, cleared so that caching is on.
  */
 static void setup_protected_mode(struct kvm_sregs *sregs)
 {
-	flat_segment(&sregs->cs, GDT_SEL_CODE, X86_SEG_TYPE_CODE_XR);
-	flat_segment(&sregs->ds, GDT_SEL_DATA, X86_SEG_TYPE_DATA_RW);
+	gdt_flat_segment(&sregs->cs, GDT_SEL_CODE, X86_SEG_TYPE_CODE_XR, 0,
+			 false);
+	gdt_flat_segment(&sregs->ds, GDT_SEL_DATA, X86_SEG_TYPE_DATA_RW, 0,
+			 false);
 	sregs->es = sregs->ds;
 	sregs->fs = sregs->ds;
 	sregs->gs = sregs->ds;
@@ -197,8 +183,8 @@ static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
 	if (paging_build_4level(mem, GUEST_PT_ADDR, GUEST_PT_END, map))
 		return -1;
 	setup_protected_mode(sregs);
-	sregs->cs.l = 1;
-	sregs->cs.db = 0;
+	gdt_flat_segment(&sregs->cs, GDT_SEL_CODE, X86_SEG_TYPE_CODE_XR, 0,
+			 true);
 	sregs->cr3 = GUEST_PT_ADDR;
 	/* OSFXSR and OSXMMEXCPT: compiled code may use SSE. */
 	sregs->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;

@@ -16,6 +16,7 @@
 #include <kvmlab/util.h>
 #include <kvmlab/x86.h>
 
+#include "gdt.h"
 #include "log.h"
 #include "process.h"
 #include "syscall.h"
@@ -23,6 +24,7 @@
 /* The stub's GDT: user data and 64-bit user code, RPL 3. */
 #define USER_DS			0x2b
 #define USER_CS			0x33
+#define USER_DPL		3
 #define PAGE			X86_PAGE_SIZE
 #define STACK_ALIGN		16
 #define AT_RANDOM_BYTES		16
@@ -197,22 +199,6 @@ int process_setup(struct process *p, const struct elf_image *img,
 	return 0;
 }
 
-/* The user segments: 64-bit code and data at DPL 3, as the stub's GDT. */
-static void user_segment(struct kvm_segment *seg, uint16_t selector,
-			 uint8_t type, bool code)
-{
-	memset(seg, 0, sizeof(*seg));
-	seg->limit = X86_SEG_FLAT_LIMIT;
-	seg->selector = selector;
-	seg->type = type;
-	seg->present = 1;
-	seg->dpl = 3;
-	seg->s = 1;
-	seg->l = code;
-	seg->db = !code;
-	seg->g = 1;
-}
-
 static int enter_user(struct process *p, uint64_t rip, uint64_t rsp)
 {
 	struct kvm_regs regs = {
@@ -221,8 +207,11 @@ static int enter_user(struct process *p, uint64_t rip, uint64_t rsp)
 
 	if (vcpu_get_sregs(p->vcpu, &p->user_sregs))
 		return -1;
-	user_segment(&p->user_sregs.cs, USER_CS, X86_SEG_TYPE_CODE_XR, true);
-	user_segment(&p->user_sregs.ss, USER_DS, X86_SEG_TYPE_DATA_RW, false);
+	/* 64-bit code and data at DPL 3, as the stub's GDT has them. */
+	gdt_flat_segment(&p->user_sregs.cs, USER_CS, X86_SEG_TYPE_CODE_XR,
+			 USER_DPL, true);
+	gdt_flat_segment(&p->user_sregs.ss, USER_DS, X86_SEG_TYPE_DATA_RW,
+			 USER_DPL, false);
 	p->user_sregs.ds = p->user_sregs.ss;
 	p->user_sregs.es = p->user_sregs.ss;
 	p->user_sregs.fs = p->user_sregs.ss;
