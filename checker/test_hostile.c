@@ -183,6 +183,7 @@ START_TEST(test_syscall_abuse)
 			  "writev-past-ram -14\nwritev-iov-wraps -14\n"
 			  "readv-misaligned 0\n"
 			  "arch-prctl-noncanonical -1\nreadlink-size-0 -22\n"
+			  "open-directory-with-mode 0\n"
 			  "close-unopened -9\nclose-past-table -9\n"
 			  "unknown-storm-enosys 10000\n");
 	assert_stderr_has(&r, "10000 syscalls this VMM does not implement (the first: 1000)");

@@ -40,8 +40,12 @@ int sandbox_openat(int dirfd, const char *path, int flags, mode_t mode)
 	};
 	long fd;
 
-	/* openat2 insists on a mode only where one is used. */
-	if (flags & (O_CREAT | __O_TMPFILE))
+	/*
+	 * openat2 insists on a mode only where one is used. O_TMPFILE holds
+	 * O_DIRECTORY's bit: test all of it, or every O_DIRECTORY open
+	 * would pass a mode and fail with EINVAL (found in review).
+	 */
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
 		how.mode = mode & GUEST_MODE_BITS;
 	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	return fd < 0 ? -errno : (int)fd;

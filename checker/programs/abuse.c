@@ -6,6 +6,7 @@
  * than there is, a storm of unknown syscalls. It prints what each call
  * returned (a negative errno, or "ok"), one line each, and exits 0.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,7 +50,7 @@ int main(void)
 	struct iovec iov[2] = { { buf, 1 }, { (void *)PAST_RAM, 1 } };
 	char *top = (char *)RAM_END - 8;
 	char raw[1 + sizeof(struct iovec)];
-	long brk, i, enosys = 0;
+	long brk, fd, i, enosys = 0;
 
 	show("write-past-ram", sys(SYS_write, 1, PAST_RAM, 10, 0, 0, 0));
 	show("write-wraps", sys(SYS_write, 1, WRAPS, 10, 0, 0, 0));
@@ -81,6 +82,10 @@ int main(void)
 	     sys(SYS_arch_prctl, ARCH_SET_FS, 1L << 60, 0, 0, 0, 0));
 	show("readlink-size-0", sys(SYS_readlink, (long)"/proc/self/exe",
 				    (long)buf, 0, 0, 0, 0));
+	/* A mode with O_DIRECTORY: ignored, as Linux does (found in review). */
+	fd = sys(SYS_open, (long)".", O_RDONLY | O_DIRECTORY, 0755, 0, 0, 0);
+	show("open-directory-with-mode", fd >= 0 ? 0 : fd);
+	sys(SYS_close, fd, 0, 0, 0, 0, 0);
 	show("close-unopened", sys(SYS_close, 63, 0, 0, 0, 0, 0));
 	show("close-past-table", sys(SYS_close, 1L << 40, 0, 0, 0, 0, 0));
 	for (i = 0; i < STORM; i++)
