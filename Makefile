@@ -152,13 +152,23 @@ PHONY += bench
 bench: vmm
 	$(Q)$(srctree)/tools/bench.sh $(vmm) $(BENCH_PAYLOAD)
 
+# libFuzzer on the parts that need no KVM (fuzz/), built with clang, ASan
+# and UBSan: each harness runs FUZZ_SECONDS; any crash fails the target.
+FUZZ_SECONDS ?= 60
+PHONY += fuzz
+fuzz: deps-check
+	$(Q)$(srctree)/tools/deps.sh clang libclang-rt-14-dev
+	$(Q)$(MAKE) $(build)=fuzz CC=clang
+	$(Q)$(srctree)/tools/fuzz.sh $(objtree)/fuzz $(FUZZ_SECONDS)
+
 PHONY += clean mrproper
 clean:
 	$(Q)find $(objtree) \( -name '*.o' -o -name '*.a' -o -name '*.bin' \
 		-o -name '*.lds' -o -name '*.inc' -o -name '.*.cmd' \
 		-o -name '.*.d' \) -type f -delete
-	$(Q)rm -f $(vmm) $(checker)
-	$(Q)rm -rf $(objtree)/checker/logs
+	$(Q)rm -f $(vmm) $(checker) $(addprefix $(objtree)/fuzz/,\
+		fuzz_simvirtio fuzz_elf fuzz_syscall fuzz_args)
+	$(Q)rm -rf $(objtree)/checker/logs $(objtree)/fuzz/out
 mrproper: clean
 	$(Q)rm -rf $(objtree)/skels $(objtree)/.tools
 
@@ -179,6 +189,7 @@ help:
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'
 	@echo '  bench          - SIMVIRTIO exits against polling'
 	@echo '                   (BENCH_PAYLOAD=bytes, default 1048576)'
+	@echo '  fuzz           - libFuzzer on the pure parts (FUZZ_SECONDS=60 each)'
 	@echo '  clean          - remove what the build made'
 	@echo '  mrproper       - clean, and remove generated trees too'
 	@echo '  help           - this text'

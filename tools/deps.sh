@@ -12,6 +12,11 @@ have() {
 	check)		pkg-config --exists check 2>/dev/null ;;
 	musl-tools)	command -v musl-gcc >/dev/null 2>&1 ;;
 	linux-source-*)	test -e "/usr/src/$1.tar.xz" ;;
+	libclang-rt-*-dev)
+		# clang-N's runtimes: probe libFuzzer's archive.
+		v=${1#libclang-rt-}
+		set -- /usr/lib/llvm-"${v%-dev}"/lib/clang/*/lib/linux
+		test -e "$1/libclang_rt.fuzzer-x86_64.a" ;;
 	*)		command -v "$1" >/dev/null 2>&1 ;;
 	esac
 }
