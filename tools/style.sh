@@ -33,7 +33,7 @@ if [ ! -f "$checkpatch" ]; then
 fi
 
 cd "$src" || exit 1
-files=$(find vmm include guest_16_bits guest_32_bits guest_64_bits \
+files=$(find vmm include guest_16_bits guest_32_bits guest_64_bits fuzz \
 	     simvirtio checker tools -name '*.[ch]' 2>/dev/null | sort)
 status=0
 
