@@ -117,16 +117,18 @@ check: checker
 	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) KVMLAB_ITEM=$(ITEM) \
 		$(srctree)/tools/grade.sh $(checker) $(objtree)/checker/results
 
-# checkpatch, sparse (C=2) and cppcheck, on the tree and on the TODO=1
-# skeleton (which holds every stub): exits non-zero on any finding.
+# checkpatch, sparse (C=2) and cppcheck, on the tree and on the files the
+# TODO=1 skeleton changes (it holds every stub): non-zero on any finding.
 PHONY += style
 style: deps-style
 	$(Q)$(MAKE) C=2 checker
 	$(Q)$(srctree)/tools/style.sh $(srctree) $(objtree)
 	$(Q)$(srctree)/tools/skel/skels.sh $(srctree) \
 		$(objtree)/.tools/skel-style 1 >/dev/null
-	$(Q)$(MAKE) -C $(objtree)/.tools/skel-style C=2 checker >/dev/null
-	$(Q)$(srctree)/tools/style.sh $(objtree)/.tools/skel-style $(objtree)
+	$(Q)$(MAKE) -C $(objtree)/.tools/skel-style C=2 vmm >/dev/null
+	$(Q)cd $(objtree)/.tools/skel-style && $(srctree)/tools/style.sh \
+		$(objtree)/.tools/skel-style $(objtree) \
+		$$(grep -rlE 'TODO [1-5]:' --include='*.[ch]' .)
 
 # Student skeletons: TODO=k removes the solutions of tasks k to 5.
 TODO ?= 1

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# style.sh SRCTREE OBJTREE: checkpatch.pl and cppcheck over every C
-# source and header of the tree (sparse runs from the Makefile, C=2).
-# Exits non-zero on any finding.
+# style.sh SRCTREE OBJTREE [FILE...]: checkpatch.pl and cppcheck over
+# the named C sources and headers of SRCTREE, or over all of them
+# (sparse runs from the Makefile, C=2). Exits non-zero on any finding.
 #
 # checkpatch.pl comes from Debian's linux-source-6.1 tarball, unpacked
 # under OBJTREE. What it checks that cannot apply to this tree:
@@ -33,24 +33,35 @@ if [ ! -f "$checkpatch" ]; then
 fi
 
 cd "$src" || exit 1
-files=$(find vmm include guest_16_bits guest_32_bits guest_64_bits fuzz \
-	     simvirtio checker tools -name '*.[ch]' 2>/dev/null | sort)
+shift 2
+if [ $# -gt 0 ]; then
+	files=$*
+else
+	files=$(find vmm include guest_16_bits guest_32_bits guest_64_bits \
+		     fuzz simvirtio checker tools -name '*.[ch]' 2>/dev/null |
+		sort)
+fi
+jobs=$(nproc)
 status=0
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 
 echo "  CHECKPATCH"
-# From outside the tree: checkpatch may leave cache files in its cwd.
-for f in $files; do
-	if ! out=$(cd "$cpdir" && perl "$checkpatch" --no-tree --terse \
-		   --show-types --ignore "$ignore" -f "$src/$f"); then
-		status=1
-	fi
-	[ -z "$out" ] || printf '%s\n' "$out" | sed "s|$src/||"
-done
+# One file per run, on every CPU; from outside the tree, as checkpatch
+# may leave cache files in its working directory.
+# shellcheck disable=SC2086
+printf '%s\n' $files | (cd "$cpdir" && xargs -P "$jobs" -I {} sh -c '
+	name=$(printf "%s" "$4" | tr / _)
+	perl "$1" --no-tree --terse --show-types --ignore "$2" \
+		-f "$3/$4" >"$5/$name.out" 2>&1 || touch "$5/$name.failed"
+	' _ "$checkpatch" "$ignore" "$src" {} "$out")
+cat "$out"/*.out 2>/dev/null | sed "s|$src/||"
+ls "$out"/*.failed >/dev/null 2>&1 && status=1
 
 echo "  CPPCHECK"
 # shellcheck disable=SC2086
 cppcheck --enable=warning,style,performance,portability --std=c11 \
 	--error-exitcode=1 --inline-suppr --quiet -Iinclude -Ivmm \
-	-D__x86_64__ $files || status=1
+	-D__x86_64__ -j "$jobs" $files || status=1
 
 exit $status
