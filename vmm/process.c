@@ -276,9 +276,14 @@ static int process_port(void *opaque, uint64_t offset, uint8_t *data,
 		memset(data, 0xff, len);
 		return 0;
 	}
-	if (offset == LAB2_SYSCALL_PORT - LAB2_PORT_BASE)
-		return syscall_handle(p);
-	return process_start(p) ? -1 : 0;
+	if (offset != LAB2_SYSCALL_PORT - LAB2_PORT_BASE)
+		return process_start(p) ? -1 : 0;
+	/* Before the program runs there is no ring 3 to return to. */
+	if (!p->entered) {
+		pr_err("lab2: a syscall before the program started");
+		return -1;
+	}
+	return syscall_handle(p);
 }
 
 int process_register(struct process *p, struct bus *pio)

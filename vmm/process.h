@@ -46,7 +46,6 @@ struct process {
 	FILE *trace;			/* --strace, or NULL */
 	bool exited;
 	int exit_status;
-	uint64_t nr_syscalls;
 	uint64_t nr_unknown;		/* answered -ENOSYS */
 	uint64_t first_unknown;
 };

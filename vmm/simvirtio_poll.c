@@ -31,15 +31,12 @@ static void *poll_thread(void *arg)
 	unsigned int idle = 0;
 
 	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
-		if (simvirtio_service(p->dev)) {
-			p->rounds++;
+		if (simvirtio_service(p->dev))
 			idle = 0;
-		} else if (++idle < POLL_SPIN_ROUNDS) {
+		else if (++idle < POLL_SPIN_ROUNDS)
 			cpu_relax();
-		} else {
-			p->idle_sleeps++;
+		else
 			nanosleep(&nap, NULL);
-		}
 	}
 	return NULL;
 }

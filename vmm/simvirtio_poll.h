@@ -17,8 +17,6 @@ struct simvirtio_poller {
 	pthread_t thread;
 	bool running;
 	int stop;			/* atomic: set to end the thread */
-	uint64_t rounds;		/* service rounds that moved data */
-	uint64_t idle_sleeps;
 };
 
 int simvirtio_poll_start(struct simvirtio_poller *p,

@@ -643,7 +643,6 @@ long syscall_dispatch(struct process *p, uint64_t nr,
 				       syscalls[nr].fn ? &syscalls[nr] : NULL;
 	long ret;
 
-	p->nr_syscalls++;
 	if (d) {
 		ret = d->fn(p, args);
 	} else {
