@@ -42,8 +42,10 @@ CHECKFLAGS := -Wsparse-all -Wsparse-error -Wno-unknown-attribute \
 	      -Wno-flexible-array-nested -Wno-flexible-array-sizeof \
 	      -D__FLT_EVAL_METHOD__=0
 
+# __FILE__ relative to the tree, as the stubs name their file with it.
 HOST_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE \
-	       -Wall -Wextra -Werror -Wno-missing-field-initializers
+	       -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	       -fmacro-prefix-map=$(srctree)/=
 # W=1: the warnings a careful reviewer would turn on.
 ifeq ($(W),1)
   HOST_CFLAGS += -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -122,6 +124,7 @@ check: checker
 PHONY += style
 style: deps-style
 	$(Q)$(MAKE) C=2 checker
+	$(Q)$(srctree)/tools/layers.sh $(srctree)
 	$(Q)$(srctree)/tools/style.sh $(srctree) $(objtree)
 	$(Q)$(srctree)/tools/skel/skels.sh $(srctree) \
 		$(objtree)/.tools/skel-style 1 >/dev/null

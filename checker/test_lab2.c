@@ -13,7 +13,7 @@
 
 #include <kvmlab/util.h>
 
-#include "elf_loader.h"
+#include "lab2/elf_loader.h"
 #include "rubric.h"
 #include "tests.h"
 

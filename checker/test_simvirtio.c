@@ -9,7 +9,7 @@
 #include <kvmlab/util.h>
 
 #include "rubric.h"
-#include "simvirtio.h"
+#include "devices/simvirtio.h"
 #include "tests.h"
 
 /* ---- the rings ---- */

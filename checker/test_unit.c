@@ -14,14 +14,14 @@
 #include <kvmlab/x86.h>
 
 #include "args.h"
-#include "bus.h"
-#include "devices.h"
-#include "exit.h"
+#include "core/bus.h"
+#include "devices/devices.h"
+#include "core/exit.h"
 #include "result.h"
-#include "gdt.h"
-#include "mode.h"
-#include "paging.h"
-#include "vm.h"
+#include "x86/gdt.h"
+#include "x86/mode.h"
+#include "x86/paging.h"
+#include "core/vm.h"
 #include "rubric.h"
 #include "tests.h"
 

@@ -19,7 +19,7 @@
 #include "args.h"
 #include "guests.h"
 #include "scenario.h"
-#include "vm.h"
+#include "core/vm.h"
 
 /* Room for one more --reg=R=V than ARGS_MAX_REGS allows. */
 #define MAX_ARGS	40

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_loader.h"
-#include "guest_mem.h"
+#include "lab2/elf_loader.h"
+#include "core/guest_mem.h"
 
 #define RAM_SIZE	0x800000ULL	/* 8 MiB */
 #define MIN_ADDR	0x100000ULL	/* PROC_USER_BASE */

@@ -29,9 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus.h"
-#include "guest_mem.h"
-#include "simvirtio.h"
+#include "core/bus.h"
+#include "core/guest_mem.h"
+#include "devices/simvirtio.h"
 
 #define RAM_SIZE	0x10000ULL
 #define DEV_BASE	RAM_SIZE

@@ -38,11 +38,11 @@
 
 #include <kvmlab/util.h>
 
-#include "elf_loader.h"
-#include "guest_mem.h"
-#include "process.h"
-#include "sandbox.h"
-#include "syscall.h"
+#include "lab2/elf_loader.h"
+#include "core/guest_mem.h"
+#include "lab2/process.h"
+#include "lab2/sandbox.h"
+#include "lab2/syscall.h"
 
 #define RAM_SIZE	0x400000ULL	/* 4 MiB: 1 MiB of it stack */
 #define IMAGE_END	0x200000ULL	/* brk starts there */

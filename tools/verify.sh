@@ -20,11 +20,11 @@ trap 'rm -rf "$work"' EXIT
 
 # item points file perl-substitution description
 mistakes=(
-	"real_mode|30|vmm/mode.c|s/(case MODE_REAL:\n\t\treturn) 2;/\$1 4;/|the real-mode result check reads 4 bytes at 0x400, not 2"
-	"long_mode|20|vmm/paging.c|s/addr < map_size;/addr < X86_PAGE_1G;/|the long-mode page tables map only the first GiB of RAM"
-	"simvirtio|30|vmm/simvirtio.c|s/\t\tfail\(dev, SIMVIRTIO_ERR_READ_ONLY, \"%s\", regs\[reg\].name\);\n//|a write to a read-only SIMVIRTIO register is dropped without a device error"
-	"polling|10|vmm/simvirtio.c|s/\(regs\[reg\].exit_transport &&/(false \&\&/|under polling the exit transport's control registers stay accessible"
-	"exit_profiling|10|vmm/stats.c|s/\tst->exits\+\+;\n//|the profile does not count exits"
+	"real_mode|30|vmm/x86/mode.c|s/(case MODE_REAL:\n\t\treturn) 2;/\$1 4;/|the real-mode result check reads 4 bytes at 0x400, not 2"
+	"long_mode|20|vmm/x86/paging.c|s/addr < map_size;/addr < X86_PAGE_1G;/|the long-mode page tables map only the first GiB of RAM"
+	"simvirtio|30|vmm/devices/simvirtio.c|s/\t\tfail\(dev, SIMVIRTIO_ERR_READ_ONLY, \"%s\", regs\[reg\].name\);\n//|a write to a read-only SIMVIRTIO register is dropped without a device error"
+	"polling|10|vmm/devices/simvirtio.c|s/\(regs\[reg\].exit_transport &&/(false \&\&/|under polling the exit transport's control registers stay accessible"
+	"exit_profiling|10|vmm/core/stats.c|s/\tst->exits\+\+;\n//|the profile does not count exits"
 )
 items=(real_mode long_mode simvirtio polling exit_profiling)
 declare -A full=([real_mode]=30 [long_mode]=20 [simvirtio]=30 [polling]=10

@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "args.h"
-#include "log.h"
+#include "core/log.h"
 #include "scenario.h"
-#include "vm.h"
+#include "core/vm.h"
 
 #define SIZE_SHIFT_K	10
 #define SIZE_SHIFT_M	20

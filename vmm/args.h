@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mode.h"
-#include "regs.h"
+#include "x86/mode.h"
+#include "x86/regs.h"
 
 #define ARGS_MAX_REGS		32
 #define ARGS_TIMEOUT_MIN	0.001		/* seconds */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "loader.h"
-#include "log.h"
+#include "core/log.h"
 
 static void report_no_fit(const struct guest_mem *mem, const char *name,
 			  uint64_t size, uint64_t gpa)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "guest_mem.h"
+#include "core/guest_mem.h"
 
 int load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
 	       size_t size, const char *name);

@@ -14,16 +14,16 @@
 
 #include "args.h"
 #include "result.h"
-#include "devices.h"
+#include "devices/devices.h"
 #include "loader.h"
-#include "log.h"
-#include "probe.h"
-#include "process.h"
-#include "run.h"
-#include "sandbox.h"
+#include "core/log.h"
+#include "x86/probe.h"
+#include "lab2/process.h"
+#include "core/run.h"
+#include "lab2/sandbox.h"
 #include "scenario.h"
-#include "simvirtio_poll.h"
-#include "timeout.h"
+#include "devices/simvirtio_poll.h"
+#include "core/timeout.h"
 
 
 /*

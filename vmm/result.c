@@ -9,7 +9,7 @@
 #include <kvmlab/layout.h>
 
 #include "result.h"
-#include "log.h"
+#include "core/log.h"
 
 /* BEGIN SOLUTION 1: the word at GUEST_RESULT_ADDR, @width bytes */
 static int read_result(const struct guest_mem *mem, unsigned int width,

@@ -7,9 +7,9 @@
 
 #include <linux/kvm.h>
 
-#include "guest_mem.h"
-#include "mode.h"
-#include "simvirtio.h"
+#include "core/guest_mem.h"
+#include "x86/mode.h"
+#include "devices/simvirtio.h"
 
 int check_result(FILE *out, const struct guest_mem *mem,
 		 const struct kvm_regs *regs, enum cpu_mode mode);

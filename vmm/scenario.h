@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mode.h"
-#include "regs.h"
+#include "x86/mode.h"
+#include "x86/regs.h"
 
 struct scenario {
 	const char *name;

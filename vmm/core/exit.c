@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exit handler: one switch on the exit reason. Port I/O goes to the
+ * port bus, MMIO to the MMIO bus, HLT ends the run, and everything else
+ * stops the guest with a reason the user can act on.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <kvmlab/util.h>
+
+#include "core/exit.h"
+
+/* The exit reasons a user can meet here, by name. */
+static const char *const exit_names[] = {
+	[KVM_EXIT_UNKNOWN] = "KVM_EXIT_UNKNOWN",
+	[KVM_EXIT_EXCEPTION] = "KVM_EXIT_EXCEPTION",
+	[KVM_EXIT_IO] = "KVM_EXIT_IO",
+	[KVM_EXIT_HYPERCALL] = "KVM_EXIT_HYPERCALL",
+	[KVM_EXIT_DEBUG] = "KVM_EXIT_DEBUG",
+	[KVM_EXIT_HLT] = "KVM_EXIT_HLT",
+	[KVM_EXIT_MMIO] = "KVM_EXIT_MMIO",
+	[KVM_EXIT_IRQ_WINDOW_OPEN] = "KVM_EXIT_IRQ_WINDOW_OPEN",
+	[KVM_EXIT_SHUTDOWN] = "KVM_EXIT_SHUTDOWN",
+	[KVM_EXIT_FAIL_ENTRY] = "KVM_EXIT_FAIL_ENTRY",
+	[KVM_EXIT_INTR] = "KVM_EXIT_INTR",
+	[KVM_EXIT_SET_TPR] = "KVM_EXIT_SET_TPR",
+	[KVM_EXIT_TPR_ACCESS] = "KVM_EXIT_TPR_ACCESS",
+	[KVM_EXIT_NMI] = "KVM_EXIT_NMI",
+	[KVM_EXIT_INTERNAL_ERROR] = "KVM_EXIT_INTERNAL_ERROR",
+	[KVM_EXIT_SYSTEM_EVENT] = "KVM_EXIT_SYSTEM_EVENT",
+	[KVM_EXIT_X86_RDMSR] = "KVM_EXIT_X86_RDMSR",
+	[KVM_EXIT_X86_WRMSR] = "KVM_EXIT_X86_WRMSR",
+};
+
+/* BEGIN SOLUTION 1: I/O exits carry elements of 1, 2 or 4 bytes */
+static bool io_size_ok(uint8_t size)
+{
+	return size == 1 || size == 2 || size == 4;
+}
+
+/* END SOLUTION */
+/*
+ * Port I/O: "count" elements of "size" bytes at data_offset in the
+ * kvm_run page (count > 1 for rep ins/outs). The fields are read once
+ * and checked before any byte is touched.
+ */
+static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
+{
+	/*
+	 * BEGIN SOLUTION 1: read direction, size, port, count and
+	 * data_offset once; refuse a size other than 1, 2 or 4, and data
+	 * that is not all inside the kvm_run mapping; then hand each of
+	 * the count elements to the port bus.
+	 */
+	const bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
+	const uint8_t size = run->io.size;
+	const uint16_t port = run->io.port;
+	const uint32_t count = run->io.count;
+	const uint64_t offset = run->io.data_offset;
+	uint8_t *data = (uint8_t *)run;
+	uint32_t i;
+
+	if (!io_size_ok(size) || count == 0 || offset > ctx->run_size ||
+	    (uint64_t)size * count > ctx->run_size - offset) {
+		ctx->error = "malformed port I/O exit";
+		return EXIT_STOP;
+	}
+	for (i = 0; i < count; i++) {
+		int ret = bus_access(ctx->pio, port, data + offset + i * size,
+				     size, is_write);
+
+		if (ret < 0) {
+			ctx->error = "port device error";
+			return EXIT_STOP;
+		}
+		if (ret > 0)	/* the device ends the run: Lab 2's exit */
+			return EXIT_HALT;
+	}
+	return EXIT_RESUME;
+	/* STUB: (void)run; */
+	/* STUB: ctx->error = "not implemented yet: port I/O (exit.c)"; */
+	/* STUB: return EXIT_STOP; */
+	/* END SOLUTION */
+}
+
+static enum exit_verdict handle_mmio(struct exit_ctx *ctx,
+				     struct kvm_run *run)
+{
+	/*
+	 * BEGIN SOLUTION 1: check the access's length once, then hand it
+	 * to the MMIO bus.
+	 */
+	const uint32_t len = run->mmio.len;
+
+	if (len == 0 || len > sizeof(run->mmio.data)) {
+		ctx->error = "malformed MMIO exit";
+		return EXIT_STOP;
+	}
+	if (bus_access(ctx->mmio, run->mmio.phys_addr, run->mmio.data, len,
+		       run->mmio.is_write) < 0) {
+		ctx->error = "MMIO device error";
+		return EXIT_STOP;
+	}
+	return EXIT_RESUME;
+	/* STUB: (void)run; */
+	/* STUB: ctx->error = "not implemented yet: MMIO (exit.c)"; */
+	/* STUB: return EXIT_STOP; */
+	/* END SOLUTION */
+}
+
+enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run)
+{
+	ctx->error = NULL;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		return handle_io(ctx, run);
+	case KVM_EXIT_MMIO:
+		return handle_mmio(ctx, run);
+	case KVM_EXIT_HLT:
+		/* BEGIN SOLUTION 1: a halt ends the run */
+		return EXIT_HALT;
+		/* STUB: ctx->error = "not implemented yet: HLT (exit.c)"; */
+		/* STUB: return EXIT_STOP; */
+		/* END SOLUTION */
+	case KVM_EXIT_SHUTDOWN:
+		ctx->error = "triple fault: an exception the guest could not handle";
+		return EXIT_STOP;
+	case KVM_EXIT_FAIL_ENTRY:
+		ctx->error = "the vCPU state is invalid for VM entry";
+		return EXIT_STOP;
+	case KVM_EXIT_INTERNAL_ERROR:
+		ctx->error = "KVM could not go on with the guest";
+		return EXIT_STOP;
+	default:
+		ctx->error = "an exit this VMM does not handle";
+		return EXIT_STOP;
+	}
+}
+
+const char *exit_reason_name(uint32_t reason)
+{
+	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
+		return exit_names[reason];
+	return "KVM_EXIT_?";
+}
+
+/* VMX basic exit reasons of a failed VM entry (SDM 3C, appendix C). */
+#define VMX_REASON_MASK			0xffff
+#define VMX_INVALID_GUEST_STATE		33
+#define VMX_MSR_LOADING			34
+#define VMX_MACHINE_CHECK		41
+
+static const char *entry_failure_name(uint64_t reason)
+{
+	switch (reason & VMX_REASON_MASK) {
+	case VMX_INVALID_GUEST_STATE:
+		return "invalid guest state: check the segments, CR0, CR4 and EFER";
+	case VMX_MSR_LOADING:
+		return "MSR loading failed";
+	case VMX_MACHINE_CHECK:
+		return "machine check during entry";
+	default:
+		return "unknown entry failure";
+	}
+}
+
+static const char *internal_error_name(uint32_t suberror)
+{
+	switch (suberror) {
+	case KVM_INTERNAL_ERROR_EMULATION:
+		return "emulation failure: an instruction KVM cannot emulate";
+	case KVM_INTERNAL_ERROR_SIMUL_EX:
+		return "an exception while delivering an exception";
+	case KVM_INTERNAL_ERROR_DELIVERY_EV:
+		return "an event could not be delivered";
+	case KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON:
+		return "unexpected exit reason from the hardware";
+	default:
+		return "unknown internal error";
+	}
+}
+
+void exit_describe(const struct exit_ctx *ctx, const struct kvm_run *run,
+		   char *buf, size_t len)
+{
+	const char *name = exit_reason_name(run->exit_reason);
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_FAIL_ENTRY:
+		snprintf(buf, len, "%s (reason 0x%llx: %s)", name,
+			 (unsigned long long)
+			 run->fail_entry.hardware_entry_failure_reason,
+			 entry_failure_name(run->fail_entry
+					    .hardware_entry_failure_reason));
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		snprintf(buf, len, "%s (suberror %u: %s)", name,
+			 run->internal.suberror,
+			 internal_error_name(run->internal.suberror));
+		break;
+	default:
+		snprintf(buf, len, "%s (%s)", name,
+			 ctx->error ? ctx->error : "no error");
+	}
+}

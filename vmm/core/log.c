@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The one diagnostic that needs code: the skeletons' stubs. */
+#include <errno.h>
+
+#include "core/log.h"
+
+int __todo_stub(const char *step, const char *file)
+{
+	pr_err("not implemented yet: %s (%s)", step, file);
+	errno = EOPNOTSUPP;
+	return -1;
+}

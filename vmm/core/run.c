@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exit loop. KVM_RUN enters the guest and returns at the next exit
+ * that KVM hands to user space; exit_dispatch() decides what it means.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/run.h"
+#include "core/timeout.h"
+
+#define NS_PER_SEC	1000000000ULL
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+/* One KVM_RUN, timed: the guest runs until the next exit. */
+static int kvm_run(struct vcpu *vcpu, struct exit_stats *stats)
+{
+	uint64_t start = now_ns();
+	int ret;
+
+	/* BEGIN SOLUTION 1: run the vCPU until its next exit */
+	ret = ioctl(vcpu->fd, KVM_RUN, 0);
+	/* STUB: (void)vcpu; */
+	/* STUB: ret = todo_stub("KVM_RUN"); */
+	/* END SOLUTION */
+	/* BEGIN SOLUTION 5: the time inside KVM_RUN, and the call counted */
+	stats->ns_in_kvm += now_ns() - start;
+	stats->runs++;
+	/* STUB: (void)start; */
+	/* STUB: (void)stats; */
+	/* END SOLUTION */
+	return ret;
+}
+
+static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
+{
+	for (;;) {
+		if (timeout_expired())
+			return RUN_TIMED_OUT;
+		if (kvm_run(vcpu, &state->stats) < 0) {
+			/* A signal: the timeout, or one to ignore. */
+			if (errno == EINTR || errno == EAGAIN) {
+				state->stats.interrupted++;
+				continue;
+			}
+			pr_err("KVM_RUN: %s", strerror(errno));
+			return RUN_ERROR;
+		}
+		stats_record_exit(&state->stats, vcpu->run);
+		switch (exit_dispatch(&state->exit, vcpu->run)) {
+		case EXIT_RESUME:
+			break;
+		case EXIT_HALT:
+			return RUN_HALTED;
+		case EXIT_STOP:
+			return RUN_STOPPED;
+		}
+	}
+}
+
+enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
+			 struct run_state *state)
+{
+	uint64_t start = now_ns();
+	enum run_result result;
+
+	memset(state, 0, sizeof(*state));
+	state->exit.pio = &vm->pio;
+	state->exit.mmio = &vm->mmio;
+	state->exit.run_size = vcpu->run_size;
+	result = run_loop(vcpu, state);
+	/* BEGIN SOLUTION 5: the time of the whole run */
+	state->stats.ns_total = now_ns() - start;
+	/* STUB: (void)start; */
+	/* END SOLUTION */
+	state->stats.unclaimed_io = vm->pio.unclaimed;
+	state->stats.unclaimed_mmio = vm->mmio.unclaimed;
+	return result;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Lab 2: a static Linux program in ring 3 of the guest. The boot stub
+ * (guest_64_bits/lab2_stub.asm) takes the vCPU to long mode and says
+ * so on LAB2_READY_PORT; the VMM then drops it to ring 3 at the
+ * program's entry. Each syscall reaches the stub's handler, which
+ * writes to LAB2_SYSCALL_PORT; the VMM answers and returns to ring 3.
+ */
+#ifndef VMM_PROCESS_H
+#define VMM_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/kvm.h>
+
+#include "core/bus.h"
+#include "lab2/elf_loader.h"
+#include "core/guest_mem.h"
+#include "core/vcpu.h"
+
+#define PROC_MAX_FDS		64
+#define PROC_STACK_SIZE		0x100000ULL	/* 1 MiB */
+/* The program's segments go above the stub, its tables and the IVT. */
+#define PROC_USER_BASE		0x100000ULL
+/* The stub maps the first GiB: all the RAM a program may have. */
+#define PROC_MEM_MAX		0x40000000ULL
+#define PROC_MEM_DEFAULT	0x4000000ULL	/* 64 MiB */
+
+struct process {
+	struct guest_mem *mem;
+	struct vcpu *vcpu;
+	const char *exe;		/* what /proc/self/exe reads */
+	int root_fd;			/* the sandbox */
+	int fds[PROC_MAX_FDS];		/* guest fd -> host fd, or -1 */
+	struct elf_image img;
+	uint64_t brk_start, brk;	/* the heap grows up from brk_start */
+	uint64_t mmap_low;		/* anonymous mmaps grow down to here */
+	uint64_t stack_low;		/* the stack's lowest address */
+	uint64_t fs_base, gs_base;	/* arch_prctl */
+	int argc;			/* the program's arguments */
+	char *const *argv;
+	struct kvm_sregs user_sregs;	/* ring 3, as entered */
+	bool entered;
+	FILE *trace;			/* --strace, or NULL */
+	bool exited;
+	int exit_status;
+	uint64_t nr_unknown;		/* answered -ENOSYS */
+	uint64_t first_unknown;
+};
+
+void process_init(struct process *p, struct guest_mem *mem, int root_fd,
+		  const char *exe, FILE *trace);
+void process_destroy(struct process *p);
+
+/* After the ELF is loaded: brk, the mmap area, and the initial stack. */
+int process_setup(struct process *p, const struct elf_image *img,
+		  int argc, char *const *argv);
+
+int process_register(struct process *p, struct bus *pio);
+
+/* Back to ring 3 after a syscall, with @regs (rax holds the result). */
+int process_return_to_user(struct process *p, struct kvm_regs *regs);
+
+#endif /* VMM_PROCESS_H */
