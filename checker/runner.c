@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "runner.h"
 

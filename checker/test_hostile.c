@@ -9,7 +9,7 @@
  */
 #include <stdlib.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "rubric.h"
 #include "tests.h"

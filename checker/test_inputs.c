@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "rubric.h"
 #include "tests.h"

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "lab2/elf_loader.h"
 #include "rubric.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "rubric.h"
 #include "tests.h"

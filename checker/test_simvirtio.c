@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "rubric.h"
 #include "devices/simvirtio.h"

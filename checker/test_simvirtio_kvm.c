@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "rubric.h"
 #include "tests.h"

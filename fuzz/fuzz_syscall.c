@@ -36,7 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "lab2/elf_loader.h"
 #include "core/guest_mem.h"

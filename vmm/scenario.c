@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <kvmlab/layout.h>
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "guests.h"
 #include "scenario.h"

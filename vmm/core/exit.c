@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "core/exit.h"
 

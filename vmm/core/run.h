@@ -5,10 +5,10 @@
 
 #include <stdint.h>
 
-#include "exit.h"
-#include "stats.h"
-#include "vcpu.h"
-#include "vm.h"
+#include "core/exit.h"
+#include "core/stats.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
 
 enum run_result {
 	RUN_HALTED,		/* KVM_EXIT_HLT */

@@ -13,7 +13,7 @@
 
 #include <linux/kvm.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "core/log.h"
 #include "core/vm.h"

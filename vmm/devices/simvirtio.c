@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 
 #include "devices/simvirtio.h"
 

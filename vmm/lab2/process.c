@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include <kvmlab/layout.h>
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 #include <kvmlab/x86.h>
 
 #include "x86/gdt.h"

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include <asm/prctl.h>
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 #include <kvmlab/x86.h>
 
 #include "core/log.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include <kvmlab/layout.h>
-#include <kvmlab/util.h>
+#include <kvmlab/kernel.h>
 #include <kvmlab/x86.h>
 
 #include "x86/gdt.h"
