@@ -43,9 +43,12 @@ CHECKFLAGS := -Wsparse-all -Wsparse-error -Wno-unknown-attribute \
 	      -D__FLT_EVAL_METHOD__=0
 
 # __FILE__ relative to the tree, as the stubs name their file with it.
+# An unused parameter is no warning, as in the kernel's W=1: callbacks
+# take the arguments of their type, whether they need them or not.
+NOWARN_CFLAGS := -Wno-unused-parameter
 HOST_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE \
 	       -Wall -Wextra -Werror -Wno-missing-field-initializers \
-	       -fmacro-prefix-map=$(srctree)/=
+	       $(NOWARN_CFLAGS) -fmacro-prefix-map=$(srctree)/=
 # W=1: the warnings a careful reviewer would turn on.
 ifeq ($(W),1)
   HOST_CFLAGS += -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
@@ -63,14 +66,14 @@ endif
 GUEST_CFLAGS := -std=gnu11 -O2 -ffreestanding -fno-builtin -nostdlib \
 		-fno-pic -fno-pie -fno-stack-protector \
 		-fno-asynchronous-unwind-tables -fcf-protection=none \
-		-mgeneral-regs-only -Wall -Wextra -Werror
+		-mgeneral-regs-only -Wall -Wextra -Werror $(NOWARN_CFLAGS)
 # Freestanding guests: gcc's own headers, not glibc's (sparse only).
 GUEST_CHECKFLAGS = -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 LDFLAGS := $(SANITIZE_FLAGS)
 
 export VERSION srctree objtree quiet Q KBUILD_VERBOSE C USE_POOLING
-export CC LD AR CPP NASM MUSL_CC CHECK CHECKFLAGS HOST_CFLAGS GUEST_CFLAGS \
-       GUEST_CHECKFLAGS LDFLAGS
+export CC LD AR CPP NASM MUSL_CC CHECK CHECKFLAGS NOWARN_CFLAGS HOST_CFLAGS \
+       GUEST_CFLAGS GUEST_CHECKFLAGS LDFLAGS
 
 include $(srctree)/tools/build/Kbuild.include
 

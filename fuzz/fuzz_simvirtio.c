@@ -71,7 +71,6 @@ static uint64_t take(struct input *in, unsigned int bytes)
 static int guard_mmio(void *opaque, uint64_t offset, uint8_t *data,
 		      uint32_t len, bool is_write)
 {
-	(void)opaque;
 	if (len < 1 || len > BUS_MAX_ACCESS || offset >= GUARD_LEN ||
 	    len > GUARD_LEN - offset) {
 		fprintf(stderr, "bus: %u bytes at +0x%llx of a %llu-byte device\n",

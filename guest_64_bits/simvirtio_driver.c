@@ -254,20 +254,16 @@ static int send_payload(struct driver *drv)
 
 /* STUB: static int handshake(struct driver *drv) */
 /* STUB: { */
-/* STUB:	(void)drv; */
 /* STUB:	return failure("handshake (not implemented yet)"); */
 /* STUB: } */
 /* STUB:  */
 /* STUB: static int send_message(struct driver *drv, const char *msg) */
 /* STUB: { */
-/* STUB:	(void)drv; */
-/* STUB:	(void)msg; */
 /* STUB:	return -1; */
 /* STUB: } */
 /* STUB:  */
 /* STUB: static int send_payload(struct driver *drv) */
 /* STUB: { */
-/* STUB:	(void)drv; */
 /* STUB:	return -1; */
 /* STUB: } */
 /* END SOLUTION */

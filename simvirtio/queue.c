@@ -47,8 +47,6 @@ int circ_bbuf_push(simqueue_t *q, q_elem_t data)
 	__atomic_store_n(&q->q_ctrl->head, next, __ATOMIC_RELEASE);
 	q->head = next;
 	return SIMQ_OK;
-	/* STUB: (void)q; */
-	/* STUB: (void)data; */
 	/* STUB: return SIMQ_FULL; */
 	/* END SOLUTION */
 }
@@ -75,8 +73,6 @@ int circ_bbuf_pop(simqueue_t *q, q_elem_t *data)
 	q->tail = q->tail + 1 == q->maxlen ? 0 : q->tail + 1;
 	__atomic_store_n(&q->q_ctrl->tail, q->tail, __ATOMIC_RELEASE);
 	return SIMQ_OK;
-	/* STUB: (void)q; */
-	/* STUB: (void)data; */
 	/* STUB: return SIMQ_EMPTY; */
 	/* END SOLUTION */
 }

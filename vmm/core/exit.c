@@ -78,7 +78,6 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 			return EXIT_HALT;
 	}
 	return EXIT_RESUME;
-	/* STUB: (void)run; */
 	/* STUB: ctx->error = "not implemented yet: port I/O (exit.c)"; */
 	/* STUB: return EXIT_STOP; */
 	/* END SOLUTION */
@@ -103,7 +102,6 @@ static enum exit_verdict handle_mmio(struct exit_ctx *ctx,
 		return EXIT_STOP;
 	}
 	return EXIT_RESUME;
-	/* STUB: (void)run; */
 	/* STUB: ctx->error = "not implemented yet: MMIO (exit.c)"; */
 	/* STUB: return EXIT_STOP; */
 	/* END SOLUTION */

@@ -38,7 +38,6 @@ static void timeout_handler(int sig)
 	static const char hard[] =
 		"vmm: timeout: the VMM did not stop in time; exiting\n";
 
-	(void)sig;
 	if (expired) {
 		/* Only async-signal-safe calls here. */
 		if (write(STDERR_FILENO, hard, sizeof(hard) - 1) < 0)

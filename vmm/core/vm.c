@@ -55,7 +55,6 @@ static int vm_check_api_version(struct vm *vm)
 
 	/* BEGIN SOLUTION 1: ask KVM which version of its API it speaks */
 	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
-	/* STUB: (void)vm; */
 	/* STUB: version = todo_stub("KVM_GET_API_VERSION"); */
 	/* END SOLUTION */
 	if (version < 0) {
@@ -114,7 +113,6 @@ static int vm_set_tss_addr(struct vm *vm)
 
 	/* BEGIN SOLUTION 1: give KVM three pages for a TSS, at VM_TSS_ADDR */
 	ret = ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR);
-	/* STUB: (void)vm; */
 	/* STUB: ret = todo_stub("KVM_SET_TSS_ADDR"); */
 	/* END SOLUTION */
 	if (ret < 0) {
@@ -203,7 +201,6 @@ static int vm_set_memory_region(struct vm *vm)
 	region.memory_size = vm->mem.size;
 	region.userspace_addr = (uintptr_t)vm->mem.host;
 	ret = ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region);
-	/* STUB: (void)vm; */
 	/* STUB: (void)region; */
 	/* STUB: ret = todo_stub("KVM_SET_USER_MEMORY_REGION"); */
 	/* END SOLUTION */

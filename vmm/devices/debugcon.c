@@ -16,8 +16,6 @@ static int debugcon_io(void *opaque, uint64_t offset, uint8_t *data,
 	struct debugcon *con = opaque;
 
 	/* One port: the bus hands over single bytes at offset 0 only. */
-	(void)offset;
-	(void)len;
 	if (is_write)
 		fputc(data[0], con->out);
 	else

@@ -371,16 +371,12 @@ static long sys_mmap(struct process *p, const uint64_t *a)
  */
 static long sys_enosys(struct process *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
 	return -ENOSYS;
 }
 
 /* Identity-mapped RAM has no per-page rights and is never given back. */
 static long sys_ignored(struct process *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
 	return 0;
 }
 
@@ -423,36 +419,26 @@ static long sys_arch_prctl(struct process *p, const uint64_t *a)
 
 static long sys_pid(struct process *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
 	return PROC_PID;
 }
 
 static long sys_getuid(struct process *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
 	return getuid();
 }
 
 static long sys_geteuid(struct process *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
 	return geteuid();
 }
 
 static long sys_getgid(struct process *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
 	return getgid();
 }
 
 static long sys_getegid(struct process *p, const uint64_t *a)
 {
-	(void)p;
-	(void)a;
 	return getegid();
 }
 

@@ -123,9 +123,6 @@ static int setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
 	/* SP 0 wraps: the first push lands at the top of the first 64 KiB. */
 	regs->rsp = 0;
 	return 0;
-	/* STUB: (void)sregs; */
-	/* STUB: (void)regs; */
-	/* STUB: (void)entry; */
 	/* STUB: return todo_stub("real mode"); */
 	/* END SOLUTION */
 }
@@ -191,8 +188,6 @@ static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
 	sregs->cr0 = CR0_PAGED;
 	sregs->efer = X86_EFER_LME | X86_EFER_LMA;
 	return 0;
-	/* STUB: (void)sregs; */
-	/* STUB: (void)mem; */
 	/* STUB: return todo_stub("long mode"); */
 	/* END SOLUTION */
 }

@@ -72,10 +72,6 @@ int paging_build_4level(struct guest_mem *mem, uint64_t pml4,
 	for (addr = 0, i = 0; addr < map_size; addr += X86_PAGE_2M, i++)
 		l2[i] = addr | PT_LEAF_FLAGS;
 	return 0;
-	/* STUB: (void)mem; */
-	/* STUB: (void)pml4; */
-	/* STUB: (void)limit; */
-	/* STUB: (void)map_size; */
 	/* STUB: return -1; */
 	/* END SOLUTION */
 }
