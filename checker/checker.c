@@ -18,7 +18,6 @@
 #include "tests.h"
 
 #define KVM_DEVICE		"/dev/kvm"
-#define EXIT_UNSUPPORTED	77	/* vmm/vmm: the host cannot */
 #define REASON_MAX		256
 #define PATH_MAX_LEN		4096
 
@@ -54,7 +53,7 @@ static void probe_paged_mode(char *why, size_t len)
 		return;
 	run_vmm(r, "probe_paged_mode", NULL,
 		(const char *const[]){ VMM_TIMEOUT_ARG, "paged", NULL });
-	if (r->status == EXIT_UNSUPPORTED) {
+	if (r->status == VMM_UNSUPPORTED) {
 		/* The VMM's one line, without "vmm: " and the newline. */
 		const char *line = strncmp(r->err, "vmm: ", 5) ? r->err :
 								  r->err + 5;

@@ -200,7 +200,6 @@ static const char *tail_of(const char *s, size_t len, unsigned int lines)
 }
 
 #define SUMMARY_TAIL_LINES	3
-#define EXIT_TIMEOUT		124
 
 static bool ran_in(const char *const *argv, const char *mode)
 {
@@ -226,7 +225,7 @@ static const char *hint(const struct vmm_run *r, const char *const *argv)
 		return "a failed entry in real mode: look at the code segment (selector and base)";
 	if (strstr(r->err, "KVM_EXIT_FAIL_ENTRY"))
 		return "a failed entry: the segments, CR0, CR4 or EFER do not fit together";
-	if (r->status == EXIT_TIMEOUT)
+	if (r->status == VMM_TIMEOUT)
 		return "the guest never halted: an exit handled wrongly, so it waits forever?";
 	if (!r->out_len && (r->status == 0 || r->status == 1))
 		return "nothing printed: look at the port I/O handler (KVM_EXIT_IO, data_offset)";

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/log.h"	/* enum vmm_status: what vmm/vmm exits with */
+
 #define RUN_OUTPUT_MAX	(64 * 1024)
 /* The runner kills a VMM still running after this many seconds. */
 #define RUN_DEADLINE	20

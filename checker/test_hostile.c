@@ -42,7 +42,7 @@ START_TEST(test_triple_fault_real)
 
 	VMM(&r, "--timeout", "1", "--mode", "real", "--load",
 	    guest_path("tf_real"));
-	if (r.status == 124) {
+	if (r.status == VMM_TIMEOUT) {
 		assert_stderr_has(&r, "timeout");
 		return;
 	}
@@ -75,7 +75,7 @@ START_TEST(test_exit_storm)
 
 	VMM(&r, "--timeout", STORM_SECONDS, "--stats=json", "--mode",
 	    "protected", "--load", guest_path(guests[_i]));
-	assert_status(&r, 124);
+	assert_status(&r, VMM_TIMEOUT);
 	assert_stderr_has(&r, said[_i]);
 	ck_assert_msg(count_of(r.err, said[_i]) == 1,
 		      "expected one report; got %s", r.summary);

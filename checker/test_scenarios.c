@@ -245,7 +245,7 @@ START_TEST(test_timeout_blocked_output)
 		 guest_path("flood"));
 	ck_assert_msg(!r.killed, "the VMM hung past its timeout: %s",
 		      r.summary);
-	assert_status(&r, 124);
+	assert_status(&r, VMM_TIMEOUT);
 	assert_stderr_has(&r, "did not stop in time");
 }
 END_TEST
@@ -256,7 +256,7 @@ START_TEST(test_timeout)
 
 	VMM(&r, "--timeout", "0.5", "--mode", "protected", "--load",
 	    guest_path("spin"));
-	assert_status(&r, 124);
+	assert_status(&r, VMM_TIMEOUT);
 	assert_stderr_has(&r, "timeout");
 	ck_assert_msg(line_count(r.err) == 1, "expected one line; got %s",
 		      r.summary);

@@ -38,7 +38,7 @@ const uint8_t lab2_app[1], lab2_app_end[1];
 
 static FILE *devnull;
 
-static void __attribute__((noreturn)) bad(const char *what, const char *s)
+static void __noreturn bad(const char *what, const char *s)
 {
 	fprintf(stderr, "args: %s: '%s'\n", what, s);
 	abort();

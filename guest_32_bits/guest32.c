@@ -15,10 +15,10 @@ static unsigned long read_cr0(void)
 }
 
 /* The entry point, placed first in the image by guest.lds.S. */
-void _start(void) __attribute__((noreturn));
+void _start(void) __noreturn;
 
 /* Entered by a jump, not a call: realign the stack, as for guest64. */
-void __attribute__((section(".start"), force_align_arg_pointer))
+void __section(".start") __force_align_arg_pointer
 _start(void)
 {
 	if (read_cr0() & X86_CR0_PG)

@@ -9,13 +9,13 @@
 
 #include "simvirtio_driver.h"
 
-void _start(uint64_t device_window) __attribute__((noreturn));
+void _start(uint64_t device_window) __noreturn;
 
 /*
  * Entered by a jump, not a call: the stack is not aligned as the ABI
  * says a function finds it, so let gcc realign it.
  */
-void __attribute__((section(".start"), force_align_arg_pointer))
+void __section(".start") __force_align_arg_pointer
 _start(uint64_t device_window)
 {
 	debugcon_puts("Hello, world!\n");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <kvmlab/kernel.h>
 #include <kvmlab/layout.h>
 #include <kvmlab/x86.h>
 
@@ -343,7 +344,7 @@ static void dump_regs(struct vmm *vmm)
 /* --dirty-log: the runs of pages the guest wrote, "0x0-0xfff 0x9000-...". */
 static void report_dirty_pages(struct vmm *vmm)
 {
-	uint64_t *bitmap = vm_dirty_log(&vmm->vm);
+	unsigned long *bitmap = vm_dirty_log(&vmm->vm);
 	uint64_t pages = vmm->vm.mem.size / VM_MEM_ALIGN, page, start;
 	unsigned int runs = 0;
 
@@ -351,10 +352,9 @@ static void report_dirty_pages(struct vmm *vmm)
 		return;
 	fprintf(stderr, "vmm: dirty pages:");
 	for (page = 0; page < pages; page++) {
-		if (!(bitmap[page / 64] & (1ULL << (page % 64))))
+		if (!test_bit(page, bitmap))
 			continue;
-		for (start = page; page + 1 < pages &&
-		     (bitmap[(page + 1) / 64] & (1ULL << ((page + 1) % 64)));
+		for (start = page; page + 1 < pages && test_bit(page + 1, bitmap);
 		     page++)
 			;
 		fprintf(stderr, " 0x%llx-0x%llx",

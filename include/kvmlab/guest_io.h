@@ -7,8 +7,9 @@
 #define KVMLAB_GUEST_IO_H
 
 #include <stdint.h>
-#include "layout.h"
 
+#include "kernel.h"
+#include "layout.h"
 
 static inline void outb(uint16_t port, uint8_t value)
 {
@@ -45,11 +46,11 @@ static inline void *phys_ptr(unsigned long addr)
  * Store the result where the VMM checks it, then halt with it in the
  * accumulator. The loop keeps a spurious wake-up from running off.
  */
-static inline void __attribute__((noreturn)) halt_with_result(void)
+static inline void __noreturn halt_with_result(void)
 {
-	volatile unsigned long *result = phys_ptr(GUEST_RESULT_ADDR);
+	unsigned long *result = phys_ptr(GUEST_RESULT_ADDR);
 
-	*result = GUEST_RESULT_VALUE;
+	WRITE_ONCE(*result, GUEST_RESULT_VALUE);
 	for (;;)
 		asm volatile("hlt" : : "a"(GUEST_RESULT_VALUE) : "memory");
 }

@@ -8,18 +8,18 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include <kvmlab/kernel.h>
+
 #include "core/log.h"
 #include "core/run.h"
 #include "core/timeout.h"
-
-#define NS_PER_SEC	1000000000ULL
 
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
 /* One KVM_RUN, timed: the guest runs until the next exit. */

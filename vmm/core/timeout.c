@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <kvmlab/kernel.h>
+
 #include "core/log.h"
 #include "core/timeout.h"
 
@@ -24,12 +26,18 @@
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id	_sigev_un._tid
 #endif
-#define NSEC_PER_SEC	1000000000L
 #define GRACE_SECONDS	1
-#define EXIT_TIMEOUT	124	/* VMM_TIMEOUT, as timeout(1) */
 
-static volatile sig_atomic_t expired;
-static struct kvm_run *volatile armed_run;
+/*
+ * Shared with the signal handler, which runs on this same thread. C11
+ * lets a handler touch lock-free atomic objects (7.14.1.1), and on
+ * x86-64 a bool and a pointer are: READ_ONCE and WRITE_ONCE are relaxed
+ * atomic accesses, each one load or store the compiler keeps, so no
+ * volatile sig_atomic_t is needed. Relaxed is enough: with one thread,
+ * there is nothing to order.
+ */
+static bool expired;
+static struct kvm_run *armed_run;
 static timer_t timer;
 static bool timer_armed;
 
@@ -37,16 +45,18 @@ static void timeout_handler(int sig)
 {
 	static const char hard[] =
 		"vmm: timeout: the VMM did not stop in time; exiting\n";
+	struct kvm_run *run;
 
-	if (expired) {
+	if (READ_ONCE(expired)) {
 		/* Only async-signal-safe calls here. */
 		if (write(STDERR_FILENO, hard, sizeof(hard) - 1) < 0)
-			_exit(EXIT_TIMEOUT);
-		_exit(EXIT_TIMEOUT);
+			_exit(VMM_TIMEOUT);
+		_exit(VMM_TIMEOUT);
 	}
-	expired = 1;
-	if (armed_run)
-		armed_run->immediate_exit = 1;
+	WRITE_ONCE(expired, true);
+	run = READ_ONCE(armed_run);
+	if (run)
+		WRITE_ONCE(run->immediate_exit, 1);
 }
 
 int timeout_arm(struct kvm_run *run, double seconds)
@@ -66,7 +76,7 @@ int timeout_arm(struct kvm_run *run, double seconds)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(TIMEOUT_SIGNAL, &sa, NULL) < 0)
 		goto fail;
-	armed_run = run;
+	WRITE_ONCE(armed_run, run);
 	sev.sigev_notify_thread_id = gettid();
 	if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0)
 		goto fail;
@@ -82,13 +92,13 @@ int timeout_arm(struct kvm_run *run, double seconds)
 	return 0;
 fail:
 	pr_err("cannot arm the timeout: %s", strerror(errno));
-	armed_run = NULL;
+	WRITE_ONCE(armed_run, NULL);
 	return -1;
 }
 
 bool timeout_expired(void)
 {
-	return expired;
+	return READ_ONCE(expired);
 }
 
 void timeout_disarm(void)
@@ -96,5 +106,5 @@ void timeout_disarm(void)
 	if (timer_armed)
 		timer_delete(timer);
 	timer_armed = false;
-	armed_run = NULL;
+	WRITE_ONCE(armed_run, NULL);
 }

@@ -235,7 +235,7 @@ uint64_t *vm_dirty_log(struct vm *vm)
 {
 	uint64_t pages = vm->mem.size / VM_MEM_ALIGN;
 	struct kvm_dirty_log log = { .slot = VM_MEM_SLOT };
-	uint64_t *bitmap = calloc((pages + 63) / 64, sizeof(*bitmap));
+	unsigned long *bitmap = calloc(BITS_TO_LONGS(pages), sizeof(*bitmap));
 
 	if (!bitmap)
 		return NULL;

@@ -44,6 +44,6 @@ void vm_destroy(struct vm *vm);
  * The pages the guest wrote since the last call (KVM_GET_DIRTY_LOG): a
  * bitmap of one bit per 4 KiB page of RAM, which the caller frees.
  */
-uint64_t *vm_dirty_log(struct vm *vm);
+unsigned long *vm_dirty_log(struct vm *vm);
 
 #endif /* VMM_VM_H */

@@ -107,7 +107,7 @@ static int setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
 	 * CS:IP reach @entry, point the data segments at 0, and leave the
 	 * stack at the top of the first 64 KiB.
 	 */
-	uint64_t cs_base = entry & ~(REAL_SEG_SPAN - 1);
+	uint64_t cs_base = ALIGN_DOWN(entry, REAL_SEG_SPAN);
 	struct kvm_segment *segs[] = {
 		&sregs->ds, &sregs->es, &sregs->fs, &sregs->gs, &sregs->ss,
 	};

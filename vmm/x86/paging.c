@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <kvmlab/kernel.h>
 #include <kvmlab/layout.h>
 #include <kvmlab/x86.h>
 
@@ -15,20 +16,14 @@
 #define PT_TABLE_FLAGS	(X86_PTE_PRESENT | X86_PTE_RW | X86_PTE_USER)
 #define PT_LEAF_FLAGS	(PT_TABLE_FLAGS | X86_PTE_PS)
 
-static uint64_t div_round_up(uint64_t n, uint64_t d)
-{
-	return n / d + (n % d != 0);
-}
-
 uint64_t paging_map_size(uint64_t mem_size, uint64_t page_size)
 {
-	return div_round_up(mem_size + GUEST_DEVICE_WINDOW, page_size) *
-	       page_size;
+	return ALIGN(mem_size + GUEST_DEVICE_WINDOW, page_size);
 }
 
 int paging_build_32(struct guest_mem *mem, uint64_t pd, uint64_t map_size)
 {
-	uint64_t npages = div_round_up(map_size, X86_PAGE_4M);
+	uint64_t npages = DIV_ROUND_UP(map_size, X86_PAGE_4M);
 	uint32_t *dir = guest_ptr(mem, pd, X86_PAGE_SIZE);
 	uint64_t i;
 
@@ -48,7 +43,7 @@ int paging_build_4level(struct guest_mem *mem, uint64_t pml4,
 	 * the PML4 at @pml4, the PDPT in the next page, then one page
 	 * directory per GiB, all ending by @limit and inside RAM.
 	 */
-	uint64_t npds = div_round_up(map_size, X86_PAGE_1G);
+	uint64_t npds = DIV_ROUND_UP(map_size, X86_PAGE_1G);
 	uint64_t pdpt = pml4 + X86_PAGE_SIZE;
 	uint64_t pds = pdpt + X86_PAGE_SIZE;
 	uint64_t tables = (2 + npds) * X86_PAGE_SIZE;

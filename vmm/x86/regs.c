@@ -8,21 +8,23 @@
 
 #include "x86/regs.h"
 
-#define REG(name)	{ #name, offsetof(struct kvm_regs, name) }
+/* The name a user types is the field's name in struct kvm_regs. */
+#define REG_ENTRY(id, field) \
+	[REG_##id] = { #field, offsetof(struct kvm_regs, field) }
 
 static const struct {
 	const char *name;
 	size_t offset;
 } reg_table[NR_REGS] = {
-	[REG_RAX] = REG(rax),	[REG_RBX] = REG(rbx),
-	[REG_RCX] = REG(rcx),	[REG_RDX] = REG(rdx),
-	[REG_RSI] = REG(rsi),	[REG_RDI] = REG(rdi),
-	[REG_RSP] = REG(rsp),	[REG_RBP] = REG(rbp),
-	[REG_R8] = REG(r8),	[REG_R9] = REG(r9),
-	[REG_R10] = REG(r10),	[REG_R11] = REG(r11),
-	[REG_R12] = REG(r12),	[REG_R13] = REG(r13),
-	[REG_R14] = REG(r14),	[REG_R15] = REG(r15),
-	[REG_RIP] = REG(rip),	[REG_RFLAGS] = REG(rflags),
+	REG_ENTRY(RAX, rax),	REG_ENTRY(RBX, rbx),
+	REG_ENTRY(RCX, rcx),	REG_ENTRY(RDX, rdx),
+	REG_ENTRY(RSI, rsi),	REG_ENTRY(RDI, rdi),
+	REG_ENTRY(RSP, rsp),	REG_ENTRY(RBP, rbp),
+	REG_ENTRY(R8, r8),	REG_ENTRY(R9, r9),
+	REG_ENTRY(R10, r10),	REG_ENTRY(R11, r11),
+	REG_ENTRY(R12, r12),	REG_ENTRY(R13, r13),
+	REG_ENTRY(R14, r14),	REG_ENTRY(R15, r15),
+	REG_ENTRY(RIP, rip),	REG_ENTRY(RFLAGS, rflags),
 };
 
 int regs_lookup(const char *name)
