@@ -4,6 +4,7 @@
  * line, the buses, the page tables, the mode set-up and the exit
  * handler fed with fake exits.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,7 @@ struct fake_dev {
 	uint32_t len;
 	bool is_write;
 	unsigned int calls;
+	int result;		/* what the handler returns: BUS_OK by default */
 };
 
 static int fake_io(void *opaque, uint64_t offset, uint8_t *data,
@@ -181,7 +183,7 @@ static int fake_io(void *opaque, uint64_t offset, uint8_t *data,
 		memcpy(d->data + d->calls % 2, data, len > 4 ? 4 : len);
 	else
 		memset(data, 0x5a, len);
-	return 0;
+	return d->result;
 }
 
 START_TEST(test_bus_register)
@@ -237,7 +239,37 @@ START_TEST(test_bus_access)
 	ck_assert_int_eq(bus_access(&bus, 0x200000, data, 1, true), 0);
 	ck_assert_uint_eq(bus.unclaimed, 4);
 	ck_assert_uint_eq(bus.nreported, 3);
-	ck_assert_int_eq(bus_access(&bus, 0x200000, data, 9, false), -1);
+	ck_assert_int_eq(bus_access(&bus, 0x200000, data, 9, false), -EINVAL);
+}
+END_TEST
+
+/* A device's result, on an access it owns and on one split into bytes. */
+static const int bus_results[] = { BUS_STOP, -EIO };
+
+START_TEST(test_bus_result)
+{
+	struct fake_dev d = { .result = bus_results[_i] };
+	uint8_t data[BUS_MAX_ACCESS] = {};
+	struct bus bus;
+
+	bus_init(&bus, "MMIO");
+	bus.report = NULL;
+	ck_assert_int_eq(bus_register(&bus, "dev", 0x100000, 0x100, fake_io,
+				      &d), 0);
+	ck_assert_int_eq(bus_access(&bus, 0x100010, data, 4, true),
+			 bus_results[_i]);
+	ck_assert_uint_eq(d.calls, 1);
+
+	/*
+	 * Across the device's start, split into bytes: two unclaimed, then
+	 * the device's first, whose result ends the access there.
+	 */
+	d.calls = 0;
+	ck_assert_int_eq(bus_access(&bus, 0xffffe, data, 4, true),
+			 bus_results[_i]);
+	ck_assert_uint_eq(d.calls, 1);
+	ck_assert_uint_eq(d.offset, 0);
+	ck_assert_uint_eq(bus.unclaimed, 2);
 }
 END_TEST
 
@@ -573,6 +605,54 @@ START_TEST(test_exit_mmio)
 }
 END_TEST
 
+/* What a device's result makes of the run, on the port and MMIO paths. */
+static const struct {
+	int result;
+	enum exit_verdict verdict;
+} device_results[] = {
+	{ BUS_OK, EXIT_RESUME },
+	{ BUS_STOP, EXIT_HALT },
+	{ -EIO, EXIT_STOP },
+};
+
+START_TEST(test_exit_device_result_io)
+{
+	struct fake_exit f;
+
+	fake_io_exit(&f, 1, 3, 1024);	/* rep outsb of 3 bytes */
+	f.dev.result = device_results[_i].result;
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run),
+			 device_results[_i].verdict);
+	/* A run that is over takes no more elements. */
+	ck_assert_uint_eq(f.dev.calls, f.dev.result == BUS_OK ? 3 : 1);
+	if (f.dev.result < 0)
+		ck_assert_str_eq(f.ctx.error, "port device error");
+	else
+		ck_assert_ptr_null(f.ctx.error);
+}
+END_TEST
+
+START_TEST(test_exit_device_result_mmio)
+{
+	struct fake_exit f;
+
+	fake_exit_init(&f, KVM_EXIT_MMIO);
+	ck_assert_int_eq(bus_register(&f.mmio, "dev", 0x100000, 8, fake_io,
+				      &f.dev), 0);
+	f.dev.result = device_results[_i].result;
+	f.run.mmio.phys_addr = 0x100000;
+	f.run.mmio.len = 4;
+	f.run.mmio.is_write = 1;
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run),
+			 device_results[_i].verdict);
+	ck_assert_uint_eq(f.dev.calls, 1);
+	if (f.dev.result < 0)
+		ck_assert_str_eq(f.ctx.error, "MMIO device error");
+	else
+		ck_assert_ptr_null(f.ctx.error);
+}
+END_TEST
+
 START_TEST(test_exit_reasons)
 {
 	struct fake_exit f;
@@ -719,12 +799,17 @@ void unit_tests(void)
 	tcase_add_test(real, test_mode_real);
 	tcase_add_test(real, test_bus_register);
 	tcase_add_test(real, test_bus_access);
+	tcase_add_loop_test(real, test_bus_result, 0, ARRAY_SIZE(bus_results));
 	tcase_add_test(real, test_debugcon);
 	tcase_add_test(real, test_exit_string_io);
 	tcase_add_loop_test(real, test_exit_io_malformed, 0,
 			    ARRAY_SIZE(bad_io));
 	tcase_add_test(real, test_exit_io_in);
 	tcase_add_test(real, test_exit_mmio);
+	tcase_add_loop_test(real, test_exit_device_result_io, 0,
+			    ARRAY_SIZE(device_results));
+	tcase_add_loop_test(real, test_exit_device_result_mmio, 0,
+			    ARRAY_SIZE(device_results));
 	tcase_add_test(real, test_exit_reasons);
 	tcase_add_test(real, test_check_result);
 	tcase_add_test(real, test_guest_range);

@@ -3,6 +3,7 @@
  * The address-range bus behind both the port and the MMIO exits. Few
  * devices register, so a linear search is the clearest choice.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "core/bus.h"
@@ -95,6 +96,7 @@ static void bus_report_unclaimed(struct bus *bus, uint64_t addr,
 			bus->name);
 }
 
+/* The first byte whose device ends the run, or fails, ends the access. */
 static int bus_access_bytes(struct bus *bus, uint64_t addr, uint8_t *data,
 			    uint32_t len, bool is_write)
 {
@@ -103,10 +105,10 @@ static int bus_access_bytes(struct bus *bus, uint64_t addr, uint8_t *data,
 	for (i = 0; i < len; i++) {
 		int ret = bus_access(bus, addr + i, data + i, 1, is_write);
 
-		if (ret < 0)
+		if (ret != BUS_OK)
 			return ret;
 	}
-	return 0;
+	return BUS_OK;
 }
 
 int bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
@@ -115,7 +117,7 @@ int bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 	const struct bus_device *dev;
 
 	if (len == 0 || len > BUS_MAX_ACCESS)
-		return -1;
+		return -EINVAL;
 	dev = bus_find(bus, addr);
 	if (dev && len <= dev->len - (addr - dev->base))
 		return dev->handler(dev->opaque, addr - dev->base, data, len,
@@ -130,5 +132,5 @@ int bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 	bus_report_unclaimed(bus, addr, len, is_write);
 	if (!is_write)
 		memset(data, 0xff, len);
-	return 0;
+	return BUS_OK;
 }

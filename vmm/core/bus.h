@@ -20,11 +20,23 @@
 #define BUS_MAX_ACCESS		8
 
 /*
+ * What a device's handler returns, and bus_access() after it: one of
+ * these, or a negative errno when the device failed (it has printed
+ * why, and the run ends in error). Both exit paths, port and MMIO, and
+ * the split into bytes honour all three.
+ */
+enum bus_result {
+	BUS_OK = 0,	/* the access is done: the guest goes on */
+	BUS_STOP = 1,	/* done, and the guest has finished: end the run as
+			 * a halt would (Lab 2, when its program exits)
+			 */
+};
+
+/*
  * A device's handler. @offset is relative to the start of its range;
  * @data holds @len bytes, little-endian: filled by the device on a
- * read, consumed on a write. A negative return ends the run: the
- * device has printed why; a positive one ends it cleanly (the guest is
- * done, as when Lab 2's program exits).
+ * read, consumed on a write. Returns an enum bus_result or a negative
+ * errno.
  */
 typedef int (*bus_handler_t)(void *opaque, uint64_t offset, uint8_t *data,
 			     uint32_t len, bool is_write);

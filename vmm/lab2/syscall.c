@@ -656,6 +656,6 @@ int syscall_handle(struct process *p)
 	args[5] = regs.r9;
 	regs.rax = syscall_dispatch(p, regs.rax, args);
 	if (p->exited)
-		return 1;	/* the run is over: the bus ends it */
+		return BUS_STOP;	/* the run is over */
 	return process_return_to_user(p, &regs) ? -1 : 0;
 }
