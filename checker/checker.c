@@ -74,6 +74,7 @@ static void register_tests(void)
 	lab2_tests();
 	kvm_ioctls_tests();
 	hostile_tests();
+	host_tests();
 }
 
 static const char *results_path(const char *file)

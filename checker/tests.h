@@ -20,6 +20,7 @@ void simvirtio_kvm_tests(void);
 void lab2_tests(void);
 void kvm_ioctls_tests(void);
 void hostile_tests(void);
+void host_tests(void);
 
 /* Each says what was expected and what the VMM did. */
 #define assert_status(r, want)						\

@@ -9,6 +9,7 @@
 
 #include <kvmlab/kernel.h>
 
+#include "core/entry_failure.h"
 #include "core/exit.h"
 
 /* The exit reasons a user can meet here, by name. */
@@ -150,26 +151,6 @@ const char *exit_reason_name(uint32_t reason)
 	return "KVM_EXIT_?";
 }
 
-/* VMX basic exit reasons of a failed VM entry (SDM 3C, appendix C). */
-#define VMX_REASON_MASK			0xffff
-#define VMX_INVALID_GUEST_STATE		33
-#define VMX_MSR_LOADING			34
-#define VMX_MACHINE_CHECK		41
-
-static const char *entry_failure_name(uint64_t reason)
-{
-	switch (reason & VMX_REASON_MASK) {
-	case VMX_INVALID_GUEST_STATE:
-		return "invalid guest state: check the segments, CR0, CR4 and EFER";
-	case VMX_MSR_LOADING:
-		return "MSR loading failed";
-	case VMX_MACHINE_CHECK:
-		return "machine check during entry";
-	default:
-		return "unknown entry failure";
-	}
-}
-
 static const char *internal_error_name(uint32_t suberror)
 {
 	switch (suberror) {
@@ -190,14 +171,14 @@ void exit_describe(const struct exit_ctx *ctx, const struct kvm_run *run,
 		   char *buf, size_t len)
 {
 	const char *name = exit_reason_name(run->exit_reason);
+	char reason[160];
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_FAIL_ENTRY:
-		snprintf(buf, len, "%s (reason 0x%llx: %s)", name,
-			 (unsigned long long)
-			 run->fail_entry.hardware_entry_failure_reason,
-			 entry_failure_name(run->fail_entry
-					    .hardware_entry_failure_reason));
+		entry_failure_describe(run->fail_entry
+				       .hardware_entry_failure_reason,
+				       reason, sizeof(reason));
+		snprintf(buf, len, "%s (%s)", name, reason);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(buf, len, "%s (suberror %u: %s)", name,
