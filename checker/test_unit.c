@@ -606,10 +606,12 @@ START_TEST(test_exit_mmio)
 END_TEST
 
 /* What a device's result makes of the run, on the port and MMIO paths. */
-static const struct {
-	int result;
-	enum exit_verdict verdict;
-} device_results[] = {
+struct device_result {
+	int result;			/* the device's */
+	enum exit_verdict verdict;	/* the exit handler's */
+};
+
+static const struct device_result device_results[] = {
 	{ BUS_OK, EXIT_RESUME },
 	{ BUS_STOP, EXIT_HALT },
 	{ -EIO, EXIT_STOP },
