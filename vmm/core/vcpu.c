@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/kvm_ioctl.h"
 #include "core/log.h"
 #include "core/vcpu.h"
 
@@ -20,14 +20,10 @@
 static int vcpu_create(struct vcpu *vcpu, struct vm *vm)
 {
 	/* BEGIN SOLUTION 1: add vCPU 0 to the VM */
-	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	vcpu->fd = kvm_ioctl(vm->fd, KVM_CREATE_VCPU, 0);
 	/* STUB: vcpu->fd = todo_stub("KVM_CREATE_VCPU"); */
 	/* END SOLUTION */
-	if (vcpu->fd < 0) {
-		pr_err("KVM_CREATE_VCPU: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return vcpu->fd < 0 ? -1 : 0;
 }
 
 static struct kvm_cpuid2 *get_supported_cpuid(int kvm_fd)
@@ -63,9 +59,7 @@ static int vcpu_set_cpuid(struct vcpu *vcpu, int kvm_fd)
 
 	if (!cpuid)
 		return -1;
-	ret = ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid);
-	if (ret < 0)
-		pr_err("KVM_SET_CPUID2: %s", strerror(errno));
+	ret = kvm_ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid);
 	free(cpuid);
 	return ret < 0 ? -1 : 0;
 }
@@ -76,12 +70,13 @@ static int vcpu_map_run(struct vcpu *vcpu, int kvm_fd)
 	 * BEGIN SOLUTION 1: ask KVM how big the vCPU's shared area is, and
 	 * map it (shared, from the vCPU's fd): that is struct kvm_run.
 	 */
-	int size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	int size = kvm_ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	void *run;
 
+	if (size < 0)
+		return -1;
 	if (size < (int)sizeof(struct kvm_run)) {
-		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s",
-		       size < 0 ? strerror(errno) : "too small");
+		pr_err("KVM_GET_VCPU_MMAP_SIZE: %d bytes, too small", size);
 		return -1;
 	}
 	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd,
@@ -130,34 +125,22 @@ void vcpu_complete_io(struct vcpu *vcpu)
 	vcpu->run->immediate_exit = 0;
 }
 
-/* One register ioctl, its failure reported the same way by all. */
-static int vcpu_ioctl(struct vcpu *vcpu, unsigned long request, void *arg,
-		      const char *name)
-{
-	if (ioctl(vcpu->fd, request, arg) < 0) {
-		pr_err("%s: %s", name, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs)
 {
-	return vcpu_ioctl(vcpu, KVM_GET_REGS, regs, "KVM_GET_REGS");
+	return kvm_ioctl(vcpu->fd, KVM_GET_REGS, regs) < 0 ? -1 : 0;
 }
 
 int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs)
 {
-	return vcpu_ioctl(vcpu, KVM_SET_REGS, (void *)regs, "KVM_SET_REGS");
+	return kvm_ioctl(vcpu->fd, KVM_SET_REGS, regs) < 0 ? -1 : 0;
 }
 
 int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs)
 {
-	return vcpu_ioctl(vcpu, KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
+	return kvm_ioctl(vcpu->fd, KVM_GET_SREGS, sregs) < 0 ? -1 : 0;
 }
 
 int vcpu_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs)
 {
-	return vcpu_ioctl(vcpu, KVM_SET_SREGS, (void *)sregs,
-			  "KVM_SET_SREGS");
+	return kvm_ioctl(vcpu->fd, KVM_SET_SREGS, sregs) < 0 ? -1 : 0;
 }

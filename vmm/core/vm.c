@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 
 #include <kvmlab/kernel.h>
 
+#include "core/kvm_ioctl.h"
 #include "core/log.h"
 #include "core/vm.h"
 
@@ -54,14 +54,11 @@ static int vm_check_api_version(struct vm *vm)
 	int version;
 
 	/* BEGIN SOLUTION 1: ask KVM which version of its API it speaks */
-	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	version = kvm_ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	/* STUB: version = todo_stub("KVM_GET_API_VERSION"); */
 	/* END SOLUTION */
-	if (version < 0) {
-		pr_err("KVM_GET_API_VERSION: %s (is this /dev/kvm?)",
-		       strerror(errno));
+	if (version < 0)
 		return -1;
-	}
 	if (version != KVM_API_VERSION) {
 		pr_err("KVM API version %d, expected %d", version,
 		       KVM_API_VERSION);
@@ -70,6 +67,9 @@ static int vm_check_api_version(struct vm *vm)
 	return 0;
 }
 
+/* A capability and its name, written once. */
+#define KVM_CAP(cap)	{ cap, #cap }
+
 /* What this VMM relies on: memory slots, and a KVM_RUN it can stop. */
 static int vm_check_capabilities(struct vm *vm)
 {
@@ -77,8 +77,8 @@ static int vm_check_capabilities(struct vm *vm)
 		int cap;
 		const char *name;
 	} needed[] = {
-		{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
-		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
+		KVM_CAP(KVM_CAP_USER_MEMORY),
+		KVM_CAP(KVM_CAP_IMMEDIATE_EXIT),
 	};
 	unsigned int i;
 
@@ -96,14 +96,10 @@ static int vm_check_capabilities(struct vm *vm)
 static int vm_create(struct vm *vm)
 {
 	/* BEGIN SOLUTION 1: create the VM; it has no memory and no vCPU yet */
-	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	vm->fd = kvm_ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	/* STUB: vm->fd = todo_stub("KVM_CREATE_VM"); */
 	/* END SOLUTION */
-	if (vm->fd < 0) {
-		pr_err("KVM_CREATE_VM: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return vm->fd < 0 ? -1 : 0;
 }
 
 /* Intel only; harmless elsewhere. Must lie outside every memslot. */
@@ -112,14 +108,10 @@ static int vm_set_tss_addr(struct vm *vm)
 	int ret;
 
 	/* BEGIN SOLUTION 1: give KVM three pages for a TSS, at VM_TSS_ADDR */
-	ret = ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR);
+	ret = kvm_ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR);
 	/* STUB: ret = todo_stub("KVM_SET_TSS_ADDR"); */
 	/* END SOLUTION */
-	if (ret < 0) {
-		pr_err("KVM_SET_TSS_ADDR: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return ret < 0 ? -1 : 0;
 }
 
 /*
@@ -200,15 +192,11 @@ static int vm_set_memory_region(struct vm *vm)
 	region.guest_phys_addr = 0;
 	region.memory_size = vm->mem.size;
 	region.userspace_addr = (uintptr_t)vm->mem.host;
-	ret = ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region);
+	ret = kvm_ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region);
 	/* STUB: (void)region; */
 	/* STUB: ret = todo_stub("KVM_SET_USER_MEMORY_REGION"); */
 	/* END SOLUTION */
-	if (ret < 0) {
-		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return ret < 0 ? -1 : 0;
 }
 
 int vm_init(struct vm *vm, const struct vm_config *cfg)
@@ -240,8 +228,7 @@ uint64_t *vm_dirty_log(struct vm *vm)
 	if (!bitmap)
 		return NULL;
 	log.dirty_bitmap = bitmap;
-	if (ioctl(vm->fd, KVM_GET_DIRTY_LOG, &log) < 0) {
-		pr_err("KVM_GET_DIRTY_LOG: %s", strerror(errno));
+	if (kvm_ioctl(vm->fd, KVM_GET_DIRTY_LOG, &log) < 0) {
 		free(bitmap);
 		return NULL;
 	}
