@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kvmlab/kernel.h>
+
 #include "args.h"
 #include "guests.h"
 #include "scenario.h"
