@@ -54,7 +54,7 @@ START_TEST(test_fail_entry_line_svm)
 	char why[256];
 
 	run.fail_entry.hardware_entry_failure_reason = UINT64_MAX;
-	ck_assert_int_eq(exit_dispatch(&ctx, &run), EXIT_STOP);
+	ck_assert_int_eq(exit_dispatch(&ctx, &run), VERDICT_STOP);
 	exit_describe(&ctx, &run, why, sizeof(why));
 	ck_assert_str_eq(why, "KVM_EXIT_FAIL_ENTRY (SVM exit code 0xffffffffffffffff, VMEXIT_INVALID: invalid guest state in the VMCB: check the segments, CR0, CR4 and EFER)");
 }

@@ -35,19 +35,19 @@ START_TEST(test_parse_u64)
 {
 	uint64_t v;
 
-	ck_assert_int_eq(parse_u64("42", &v), 0);
+	ck_assert_int_eq(args_parse_u64("42", &v), 0);
 	ck_assert_uint_eq(v, 42);
-	ck_assert_int_eq(parse_u64("0x2a", &v), 0);
+	ck_assert_int_eq(args_parse_u64("0x2a", &v), 0);
 	ck_assert_uint_eq(v, 42);
-	ck_assert_int_eq(parse_u64("052", &v), 0);
+	ck_assert_int_eq(args_parse_u64("052", &v), 0);
 	ck_assert_uint_eq(v, 42);
-	ck_assert_int_eq(parse_u64("0xffffffffffffffff", &v), 0);
+	ck_assert_int_eq(args_parse_u64("0xffffffffffffffff", &v), 0);
 	ck_assert_uint_eq(v, UINT64_MAX);
-	ck_assert_int_eq(parse_u64("0x10000000000000000", &v), -1);
-	ck_assert_int_eq(parse_u64("-1", &v), -1);
-	ck_assert_int_eq(parse_u64("", &v), -1);
-	ck_assert_int_eq(parse_u64("4x", &v), -1);
-	ck_assert_int_eq(parse_u64(" 4", &v), -1);
+	ck_assert_int_eq(args_parse_u64("0x10000000000000000", &v), -1);
+	ck_assert_int_eq(args_parse_u64("-1", &v), -1);
+	ck_assert_int_eq(args_parse_u64("", &v), -1);
+	ck_assert_int_eq(args_parse_u64("4x", &v), -1);
+	ck_assert_int_eq(args_parse_u64(" 4", &v), -1);
 }
 END_TEST
 
@@ -55,19 +55,19 @@ START_TEST(test_parse_size)
 {
 	uint64_t v;
 
-	ck_assert_int_eq(parse_size("1M", &v), 0);
+	ck_assert_int_eq(args_parse_size("1M", &v), 0);
 	ck_assert_uint_eq(v, MIB);
-	ck_assert_int_eq(parse_size("64k", &v), 0);
+	ck_assert_int_eq(args_parse_size("64k", &v), 0);
 	ck_assert_uint_eq(v, 0x10000);
-	ck_assert_int_eq(parse_size("3G", &v), 0);
+	ck_assert_int_eq(args_parse_size("3G", &v), 0);
 	ck_assert_uint_eq(v, 3 * GIB);
-	ck_assert_int_eq(parse_size("0x1000", &v), 0);
+	ck_assert_int_eq(args_parse_size("0x1000", &v), 0);
 	ck_assert_uint_eq(v, 0x1000);
 	/* 2^34 G overflows 64 bits. */
-	ck_assert_int_eq(parse_size("17179869184G", &v), -1);
-	ck_assert_int_eq(parse_size("M", &v), -1);
-	ck_assert_int_eq(parse_size("12Q", &v), -1);
-	ck_assert_int_eq(parse_size("", &v), -1);
+	ck_assert_int_eq(args_parse_size("17179869184G", &v), -1);
+	ck_assert_int_eq(args_parse_size("M", &v), -1);
+	ck_assert_int_eq(args_parse_size("12Q", &v), -1);
+	ck_assert_int_eq(args_parse_size("", &v), -1);
 }
 END_TEST
 
@@ -540,7 +540,7 @@ START_TEST(test_exit_string_io)
 	struct fake_exit f;
 
 	fake_io_exit(&f, 2, 3, 1024);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_RESUME);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_RESUME);
 	ck_assert_uint_eq(f.dev.calls, 3);
 	ck_assert_uint_eq(f.dev.len, 2);
 	ck_assert(f.dev.is_write);
@@ -568,7 +568,7 @@ START_TEST(test_exit_io_malformed)
 
 	fake_io_exit(&f, bad_io[_i].size, bad_io[_i].count,
 		     bad_io[_i].offset);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_STOP);
 	ck_assert_ptr_nonnull(f.ctx.error);
 	ck_assert_ptr_nonnull(strstr(f.ctx.error, "malformed"));
 	ck_assert_uint_eq(f.dev.calls, 0);
@@ -581,7 +581,7 @@ START_TEST(test_exit_io_in)
 
 	fake_io_exit(&f, 1, 4, 2048);
 	f.run.io.direction = KVM_EXIT_IO_IN;
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_RESUME);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_RESUME);
 	ck_assert_uint_eq(f.dev.calls, 4);
 	ck_assert(!f.dev.is_write);
 	ck_assert_uint_eq(f.page[2048], 0x5a);
@@ -597,11 +597,11 @@ START_TEST(test_exit_mmio)
 	fake_exit_init(&f, KVM_EXIT_MMIO);
 	f.run.mmio.phys_addr = 0x100000;
 	f.run.mmio.len = 4;
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_RESUME);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_RESUME);
 	ck_assert_uint_eq(f.run.mmio.data[3], 0xff);
 	ck_assert_uint_eq(f.mmio.unclaimed, 1);
 	f.run.mmio.len = 9;
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_STOP);
 }
 END_TEST
 
@@ -612,9 +612,9 @@ struct device_result {
 };
 
 static const struct device_result device_results[] = {
-	{ BUS_OK, EXIT_RESUME },
-	{ BUS_STOP, EXIT_HALT },
-	{ -EIO, EXIT_STOP },
+	{ BUS_OK, VERDICT_RESUME },
+	{ BUS_STOP, VERDICT_HALT },
+	{ -EIO, VERDICT_STOP },
 };
 
 START_TEST(test_exit_device_result_io)
@@ -661,27 +661,27 @@ START_TEST(test_exit_reasons)
 	char why[256];
 
 	fake_exit_init(&f, KVM_EXIT_HLT);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_HALT);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_HALT);
 
 	fake_exit_init(&f, KVM_EXIT_SHUTDOWN);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_STOP);
 	exit_describe(&f.ctx, &f.run, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "KVM_EXIT_SHUTDOWN (triple fault"));
 
 	fake_exit_init(&f, KVM_EXIT_FAIL_ENTRY);
 	f.run.fail_entry.hardware_entry_failure_reason = 0x80000021;
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_STOP);
 	exit_describe(&f.ctx, &f.run, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "invalid guest state"));
 
 	fake_exit_init(&f, KVM_EXIT_INTERNAL_ERROR);
 	f.run.internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_STOP);
 	exit_describe(&f.ctx, &f.run, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "emulation failure"));
 
 	fake_exit_init(&f, 4242);
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), EXIT_STOP);
+	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run), VERDICT_STOP);
 	exit_describe(&f.ctx, &f.run, why, sizeof(why));
 	ck_assert_ptr_nonnull(strstr(why, "KVM_EXIT_?"));
 }
@@ -699,14 +699,14 @@ START_TEST(test_check_result)
 
 	mem.host[GUEST_RESULT_ADDR] = GUEST_RESULT_VALUE;
 	mem.host[GUEST_RESULT_ADDR + 2] = 1;	/* beyond a 16-bit word */
-	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_REAL), 0);
-	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_PROTECTED), 1);
+	ck_assert_int_eq(result_check(f, &mem, &regs, MODE_REAL), 0);
+	ck_assert_int_eq(result_check(f, &mem, &regs, MODE_PROTECTED), 1);
 	mem.host[GUEST_RESULT_ADDR + 2] = 0;
 	mem.host[GUEST_RESULT_ADDR + 4] = 1;	/* beyond a 32-bit word */
-	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_PAGED), 0);
-	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_LONG), 1);
+	ck_assert_int_eq(result_check(f, &mem, &regs, MODE_PAGED), 0);
+	ck_assert_int_eq(result_check(f, &mem, &regs, MODE_LONG), 1);
 	regs.rax = 7;
-	ck_assert_int_eq(check_result(f, &mem, &regs, MODE_REAL), 1);
+	ck_assert_int_eq(result_check(f, &mem, &regs, MODE_REAL), 1);
 	fclose(f);
 	ck_assert_str_eq(out, "Finished vmm\n"
 			 "Wrong result: memory at 0x400 is 65578\n"

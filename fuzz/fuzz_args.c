@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: vmm/vmm's command line (args_parse()) and its
- * number parsers (parse_u64(), parse_size()).
+ * number parsers (args_parse_u64(), args_parse_size()).
  *
  * Input format: the arguments after "vmm", separated by NUL bytes, at
  * most MAX_ARGS of them; each is a heap copy of its own size, which
  * the parser may modify, as it may argv's strings.
  *
- * Each word also goes through parse_u64() and parse_size(), which must
- * agree. When args_parse() accepts a command line, the options must be
- * what the rest of the VMM assumes.
+ * Each word also goes through args_parse_u64() and args_parse_size(),
+ * which must agree. When args_parse() accepts a command line, the
+ * options must be what the rest of the VMM assumes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +26,7 @@
 /* Room for one more --reg=R=V than ARGS_MAX_REGS allows. */
 #define MAX_ARGS	40
 #define SIZE_SHIFT_K	10
-#define SIZE_MAX_LEN	32	/* parse_size() takes shorter strings */
+#define SIZE_MAX_LEN	32	/* args_parse_size() takes shorter strings */
 
 /* The embedded guests, which the parser only names (scenario.c). */
 const uint8_t guest16[1], guest16_end[1];
@@ -51,12 +51,12 @@ static void check_numbers(const char *s)
 {
 	size_t len = strlen(s);
 	uint64_t n = 0, size = 0;
-	int ret_n = parse_u64(s, &n), ret_size = parse_size(s, &size);
+	int ret_n = args_parse_u64(s, &n), ret_size = args_parse_size(s, &size);
 	char *k;
 
 	if (len && len < SIZE_MAX_LEN && !strchr("kKmMgG", s[len - 1]) &&
 	    (ret_n != ret_size || n != size))
-		bad("parse_u64 and parse_size disagree", s);
+		bad("args_parse_u64 and args_parse_size disagree", s);
 	if (ret_n || len + 1 >= SIZE_MAX_LEN)
 		return;
 	k = malloc(len + 2);
@@ -64,9 +64,9 @@ static void check_numbers(const char *s)
 		abort();
 	memcpy(k, s, len);
 	memcpy(k + len, "k", 2);
-	if (parse_size(k, &size) ? n <= (UINT64_MAX >> SIZE_SHIFT_K) :
+	if (args_parse_size(k, &size) ? n <= (UINT64_MAX >> SIZE_SHIFT_K) :
 	    size != n << SIZE_SHIFT_K)
-		bad("parse_size with a K", k);
+		bad("args_parse_size with a K", k);
 	free(k);
 }
 

@@ -107,7 +107,7 @@ void args_usage(FILE *out)
 		scenario_names(), POLLING_DEFAULT ? "polling" : "exits");
 }
 
-int parse_u64(const char *s, uint64_t *value)
+int args_parse_u64(const char *s, uint64_t *value)
 {
 	unsigned long long v;
 	char *end;
@@ -123,7 +123,7 @@ int parse_u64(const char *s, uint64_t *value)
 	return 0;
 }
 
-int parse_size(const char *s, uint64_t *value)
+int args_parse_size(const char *s, uint64_t *value)
 {
 	char buf[32];
 	size_t len = strlen(s);
@@ -146,7 +146,7 @@ int parse_size(const char *s, uint64_t *value)
 	}
 	if (shift)
 		buf[len - 1] = '\0';
-	if (parse_u64(buf, &v) < 0 || v > (UINT64_MAX >> shift))
+	if (args_parse_u64(buf, &v) < 0 || v > (UINT64_MAX >> shift))
 		return -1;
 	*value = v << shift;
 	return 0;
@@ -156,7 +156,7 @@ static int parse_mem(struct vmm_options *opts, const char *arg, FILE *err)
 {
 	uint64_t size;
 
-	if (parse_size(arg, &size) < 0) {
+	if (args_parse_size(arg, &size) < 0) {
 		fprintf(err, "vmm: bad size '%s'; use a number with K, M or G, as in --mem 2M\n",
 			arg);
 		return -1;
@@ -180,7 +180,7 @@ static int parse_load(struct vmm_options *opts, char *arg, FILE *err)
 	char *at = strrchr(arg, '@');
 
 	opts->load_path = arg;
-	if (at && parse_u64(at + 1, &opts->load_addr) == 0) {
+	if (at && args_parse_u64(at + 1, &opts->load_addr) == 0) {
 		*at = '\0';
 		opts->has_load_addr = true;
 	}
@@ -214,7 +214,7 @@ static int parse_reg(struct vmm_options *opts, char *arg, FILE *err)
 			arg);
 		return -1;
 	}
-	if (parse_u64(eq + 1, &assign->value) < 0) {
+	if (args_parse_u64(eq + 1, &assign->value) < 0) {
 		fprintf(err, "vmm: bad value '%s' for %s; use a number such as 42 or 0x2a\n",
 			eq + 1, arg);
 		return -1;
@@ -261,7 +261,7 @@ static int parse_payload(struct vmm_options *opts, const char *arg,
 {
 	uint64_t n;
 
-	if (parse_u64(arg, &n) < 0 || n > UINT32_MAX) {
+	if (args_parse_u64(arg, &n) < 0 || n > UINT32_MAX) {
 		fprintf(err, "vmm: bad payload '%s'; use a byte count below 4G\n",
 			arg);
 		return -1;
@@ -322,7 +322,7 @@ static int parse_option(struct vmm_options *opts, int opt, char *arg,
 	case OPT_LOAD:
 		return parse_load(opts, arg, err);
 	case OPT_ENTRY:
-		if (parse_u64(arg, &opts->entry) < 0) {
+		if (args_parse_u64(arg, &opts->entry) < 0) {
 			fprintf(err, "vmm: bad entry address '%s'\n", arg);
 			return -1;
 		}

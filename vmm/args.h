@@ -62,7 +62,7 @@ int args_parse(struct vmm_options *opts, int argc, char **argv, FILE *err);
 void args_usage(FILE *out);
 
 /* Numbers in C notation (0x1f, 017, 31), and sizes with K, M or G. */
-int parse_u64(const char *s, uint64_t *value);
-int parse_size(const char *s, uint64_t *value);
+int args_parse_u64(const char *s, uint64_t *value);
+int args_parse_size(const char *s, uint64_t *value);
 
 #endif /* VMM_ARGS_H */

@@ -21,8 +21,8 @@ static void report_no_fit(const struct guest_mem *mem, const char *name,
 	       (unsigned long long)mem->size, (unsigned long long)gpa);
 }
 
-int load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
-	       size_t size, const char *name)
+int loader_load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
+		      size_t size, const char *name)
 {
 	void *dst = guest_ptr(mem, gpa, size);
 
@@ -74,7 +74,8 @@ static int open_regular(const char *path, struct stat *st)
 	return fd;
 }
 
-int read_file(const char *path, uint64_t max, uint8_t **buf, size_t *size)
+int loader_read_file(const char *path, uint64_t max, uint8_t **buf,
+		     size_t *size)
 {
 	struct stat st;
 	int fd = open_regular(path, &st), err;
@@ -101,8 +102,8 @@ int read_file(const char *path, uint64_t max, uint8_t **buf, size_t *size)
 	return 0;
 }
 
-int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
-	      uint64_t *size)
+int loader_load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
+		     uint64_t *size)
 {
 	struct stat st;
 	uint8_t *dst;

@@ -8,13 +8,14 @@
 
 #include "core/guest_mem.h"
 
-int load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
-	       size_t size, const char *name);
+int loader_load_image(struct guest_mem *mem, uint64_t gpa, const void *image,
+		      size_t size, const char *name);
 /* A whole file, at most @max bytes, in a buffer the caller frees. */
-int read_file(const char *path, uint64_t max, uint8_t **buf, size_t *size);
+int loader_read_file(const char *path, uint64_t max, uint8_t **buf,
+		     size_t *size);
 
 /* Read a file into RAM at @gpa; its size goes to @size. */
-int load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
-	      uint64_t *size);
+int loader_load_file(struct guest_mem *mem, uint64_t gpa, const char *path,
+		     uint64_t *size);
 
 #endif /* VMM_LOADER_H */

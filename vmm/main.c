@@ -94,10 +94,10 @@ static int load_guest(struct vmm *vmm, const struct vmm_options *opts,
 	struct guest_mem *mem = &vmm->vm.mem;
 
 	if (!plan->image)
-		return load_file(mem, plan->load_addr, opts->load_path,
-				 &plan->load_size);
-	return load_image(mem, plan->load_addr, plan->image, plan->load_size,
-			  plan->name);
+		return loader_load_file(mem, plan->load_addr, opts->load_path,
+					&plan->load_size);
+	return loader_load_image(mem, plan->load_addr, plan->image,
+				 plan->load_size, plan->name);
 }
 
 /* Lab 2: the program's ELF, checked and loaded, and its process. */
@@ -122,7 +122,7 @@ static int load_program(struct vmm *vmm, const struct vmm_options *opts,
 		memcpy(vmm->argv + 1, opts->args,
 		       opts->nargs * sizeof(*opts->args));
 	if (opts->elf_path) {
-		if (read_file(opts->elf_path, mem->size, &buf, &size))
+		if (loader_read_file(opts->elf_path, mem->size, &buf, &size))
 			return -1;
 		file = buf;
 	}
@@ -163,7 +163,7 @@ static int check_reserved(const struct guest_plan *plan)
 	uint64_t start, end;
 
 	mode_reserved(plan->mode, &start, &end);
-	/* The image is in RAM (load_image() checked): no overflow here. */
+	/* The image is in RAM (loader_load_image() checked it): no overflow. */
 	if (plan->load_addr < end &&
 	    plan->load_addr + plan->load_size > start) {
 		pr_err("%s at 0x%llx overlaps the GDT and page tables the VMM writes for %s mode at [0x%llx, 0x%llx); load it at 0x%llx or above",
@@ -323,9 +323,9 @@ static int report_halt(struct vmm *vmm, const struct guest_plan *plan)
 		printf("%s\n", exit_reason_name(KVM_EXIT_HLT));
 	if (!plan->scenario->check_result)
 		return VMM_OK;
-	if (vmm->simvirtio && check_simvirtio(stdout, vmm->simvirtio))
+	if (vmm->simvirtio && result_check_simvirtio(stdout, vmm->simvirtio))
 		return VMM_GUEST_FAILED;
-	return check_result(stdout, &vmm->vm.mem, &regs, plan->mode);
+	return result_check(stdout, &vmm->vm.mem, &regs, plan->mode);
 }
 
 /* --dump-regs: however the run ended, so that a failure can be read. */

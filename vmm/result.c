@@ -25,7 +25,7 @@ static int read_result(const struct guest_mem *mem, unsigned int width,
 }
 
 /* END SOLUTION */
-int check_simvirtio(FILE *out, const struct simvirtio_dev *dev)
+int result_check_simvirtio(FILE *out, const struct simvirtio_dev *dev)
 {
 	if (dev->device_status != DEVICE_READY || dev->error) {
 		fprintf(out, "Wrong result: SIMVIRTIO device status 0x%x, error %s\n",
@@ -47,7 +47,7 @@ int check_simvirtio(FILE *out, const struct simvirtio_dev *dev)
 	return VMM_OK;
 }
 
-int check_result(FILE *out, const struct guest_mem *mem,
+int result_check(FILE *out, const struct guest_mem *mem,
 		 const struct kvm_regs *regs, enum cpu_mode mode)
 {
 	/*

@@ -11,9 +11,9 @@
 #include "x86/mode.h"
 #include "devices/simvirtio.h"
 
-int check_result(FILE *out, const struct guest_mem *mem,
+int result_check(FILE *out, const struct guest_mem *mem,
 		 const struct kvm_regs *regs, enum cpu_mode mode);
 /* What the SIMVIRTIO device received, against docs/simvirtio.md 8. */
-int check_simvirtio(FILE *out, const struct simvirtio_dev *dev);
+int result_check_simvirtio(FILE *out, const struct simvirtio_dev *dev);
 
 #endif /* VMM_RESULT_H */

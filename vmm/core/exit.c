@@ -52,9 +52,9 @@ static enum exit_verdict bus_verdict(struct exit_ctx *ctx, int ret,
 {
 	if (ret < 0) {
 		ctx->error = error;
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	}
-	return ret == BUS_STOP ? EXIT_HALT : EXIT_RESUME;
+	return ret == BUS_STOP ? VERDICT_HALT : VERDICT_RESUME;
 }
 
 /* END SOLUTION */
@@ -82,7 +82,7 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 	if (!io_size_ok(size) || count == 0 || offset > ctx->run_size ||
 	    (uint64_t)size * count > ctx->run_size - offset) {
 		ctx->error = "malformed port I/O exit";
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	}
 	for (i = 0; i < count; i++) {
 		int ret = bus_access(ctx->pio, port, data + offset + i * size,
@@ -91,9 +91,9 @@ static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 		if (ret != BUS_OK)
 			return bus_verdict(ctx, ret, "port device error");
 	}
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 	/* STUB: ctx->error = "not implemented yet: port I/O (exit.c)"; */
-	/* STUB: return EXIT_STOP; */
+	/* STUB: return VERDICT_STOP; */
 	/* END SOLUTION */
 }
 
@@ -109,13 +109,13 @@ static enum exit_verdict handle_mmio(struct exit_ctx *ctx,
 
 	if (len == 0 || len > sizeof(run->mmio.data)) {
 		ctx->error = "malformed MMIO exit";
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	}
 	ret = bus_access(ctx->mmio, run->mmio.phys_addr, run->mmio.data, len,
 			 run->mmio.is_write);
 	return bus_verdict(ctx, ret, "MMIO device error");
 	/* STUB: ctx->error = "not implemented yet: MMIO (exit.c)"; */
-	/* STUB: return EXIT_STOP; */
+	/* STUB: return VERDICT_STOP; */
 	/* END SOLUTION */
 }
 
@@ -129,22 +129,22 @@ enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run)
 		return handle_mmio(ctx, run);
 	case KVM_EXIT_HLT:
 		/* BEGIN SOLUTION 1: a halt ends the run */
-		return EXIT_HALT;
+		return VERDICT_HALT;
 		/* STUB: ctx->error = "not implemented yet: HLT (exit.c)"; */
-		/* STUB: return EXIT_STOP; */
+		/* STUB: return VERDICT_STOP; */
 		/* END SOLUTION */
 	case KVM_EXIT_SHUTDOWN:
 		ctx->error = "triple fault: an exception the guest could not handle";
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	case KVM_EXIT_FAIL_ENTRY:
 		ctx->error = "the vCPU state is invalid for VM entry";
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	case KVM_EXIT_INTERNAL_ERROR:
 		ctx->error = "KVM could not go on with the guest";
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	default:
 		ctx->error = "an exit this VMM does not handle";
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	}
 }
 

@@ -14,16 +14,16 @@
 #include "core/bus.h"
 
 enum exit_verdict {
-	EXIT_RESUME,		/* handled: run the vCPU again */
-	EXIT_HALT,		/* the guest halted: the run is over */
-	EXIT_STOP,		/* the guest cannot go on: ctx->error says why */
+	VERDICT_RESUME,		/* handled: run the vCPU again */
+	VERDICT_HALT,		/* the guest halted: the run is over */
+	VERDICT_STOP,		/* the guest cannot go on: ctx->error says why */
 };
 
 struct exit_ctx {
 	struct bus *pio;
 	struct bus *mmio;
 	size_t run_size;	/* bytes of the kvm_run mapping */
-	const char *error;	/* set with EXIT_STOP */
+	const char *error;	/* set with VERDICT_STOP */
 };
 
 enum exit_verdict exit_dispatch(struct exit_ctx *ctx, struct kvm_run *run);

@@ -23,7 +23,7 @@ static uint64_t now_ns(void)
 }
 
 /* One KVM_RUN, timed: the guest runs until the next exit. */
-static int kvm_run(struct vcpu *vcpu, struct exit_stats *stats)
+static int run_until_exit(struct vcpu *vcpu, struct exit_stats *stats)
 {
 	uint64_t start = now_ns();
 	int ret;
@@ -45,7 +45,7 @@ static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
 	for (;;) {
 		if (timeout_expired())
 			return RUN_TIMED_OUT;
-		if (kvm_run(vcpu, &state->stats) < 0) {
+		if (run_until_exit(vcpu, &state->stats) < 0) {
 			/* A signal: the timeout, or one to ignore. */
 			if (errno == EINTR || errno == EAGAIN) {
 				state->stats.interrupted++;
@@ -56,11 +56,11 @@ static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
 		}
 		stats_record_exit(&state->stats, vcpu->run);
 		switch (exit_dispatch(&state->exit, vcpu->run)) {
-		case EXIT_RESUME:
+		case VERDICT_RESUME:
 			break;
-		case EXIT_HALT:
+		case VERDICT_HALT:
 			return RUN_HALTED;
-		case EXIT_STOP:
+		case VERDICT_STOP:
 			return RUN_STOPPED;
 		}
 	}
