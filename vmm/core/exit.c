@@ -59,17 +59,17 @@ static enum exit_verdict bus_verdict(struct exit_ctx *ctx, int ret,
 
 /* END SOLUTION */
 /*
- * Port I/O: "count" elements of "size" bytes at data_offset in the
- * kvm_run page (count > 1 for rep ins/outs). The fields are read once
- * and checked before any byte is touched.
+ * Port I/O: "count" elements of "size" bytes (count > 1 for rep
+ * ins/outs), each handed to the port bus in order, until a device ends
+ * the run or fails (enum bus_result, core/bus.h).
  */
 static enum exit_verdict handle_io(struct exit_ctx *ctx, struct kvm_run *run)
 {
 	/*
-	 * BEGIN SOLUTION 1: read direction, size, port, count and
-	 * data_offset once; refuse a size other than 1, 2 or 4, and data
-	 * that is not all inside the kvm_run mapping; then hand each of
-	 * the count elements to the port bus, until a device ends the run.
+	 * BEGIN SOLUTION 1: port I/O, to the port bus. Pitfalls: the bytes
+	 * are in the kvm_run mapping at data_offset, not in run->io; read
+	 * each field once, and refuse a size other than 1, 2 or 4, or data
+	 * not all inside ctx->run_size, before touching a byte.
 	 */
 	const bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
 	const uint8_t size = run->io.size;
@@ -101,8 +101,9 @@ static enum exit_verdict handle_mmio(struct exit_ctx *ctx,
 				     struct kvm_run *run)
 {
 	/*
-	 * BEGIN SOLUTION 1: check the access's length once, then hand it
-	 * to the MMIO bus; a device may end the run there too.
+	 * BEGIN SOLUTION 1: the access goes to the MMIO bus whole, and the
+	 * device's result decides the run as on the port path. Pitfall:
+	 * read len once, and refuse 0 or more than sizeof(run->mmio.data).
 	 */
 	const uint32_t len = run->mmio.len;
 	int ret;

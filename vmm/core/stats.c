@@ -13,8 +13,9 @@
 #define PERCENT		100.0
 
 /*
- * BEGIN SOLUTION 5: count an exit at (address, direction): find its
- * entry, or take a new one, or count it in "other" when all are taken.
+ * BEGIN SOLUTION 5: one entry per (address, direction), counted; once
+ * all STATS_MAX_ADDRS are taken, a new pair counts in "other", so that
+ * the entries and "other" always add up to the exits counted.
  */
 static void table_count(struct stats_table *t, uint64_t addr, bool is_write)
 {
@@ -41,8 +42,10 @@ static void table_count(struct stats_table *t, uint64_t addr, bool is_write)
 void stats_record_exit(struct exit_stats *st, const struct kvm_run *run)
 {
 	/*
-	 * BEGIN SOLUTION 5: count the exit, by reason; port I/O also by
-	 * port and direction, MMIO by address and direction.
+	 * BEGIN SOLUTION 5: each exit counts once in the total and once by
+	 * reason (beyond the table, in other_reasons); port I/O also by
+	 * port and direction, MMIO by address and direction. Pitfall: a
+	 * rep ins/outs is one exit, whatever its count.
 	 */
 	const uint32_t reason = run->exit_reason;
 

@@ -67,8 +67,9 @@ static int vcpu_set_cpuid(struct vcpu *vcpu, int kvm_fd)
 static int vcpu_map_run(struct vcpu *vcpu, int kvm_fd)
 {
 	/*
-	 * BEGIN SOLUTION 1: ask KVM how big the vCPU's shared area is, and
-	 * map it (shared, from the vCPU's fd): that is struct kvm_run.
+	 * BEGIN SOLUTION 1: struct kvm_run, mapped shared from the vCPU's
+	 * fd. Pitfall: map the size KVM gives (KVM_GET_VCPU_MMAP_SIZE), not
+	 * sizeof(struct kvm_run): port I/O data lies in the pages after it.
 	 */
 	int size = kvm_ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	void *run;

@@ -115,10 +115,6 @@ static int vm_set_tss_addr(struct vm *vm)
 }
 
 /*
- * Reserve RAM lazily (MAP_NORESERVE: untouched pages cost nothing) and
- * let KSM merge identical pages across VMs.
- */
-/*
  * RAM backed by a file (kvm-ioctls' "simple_ss"): a shared mapping, so
  * that what the guest writes reaches the file. (The published example
  * mapped it MAP_ANONYMOUS, and the file saw nothing.)
@@ -143,16 +139,13 @@ static void *map_file(const char *path, uint64_t size)
 	return host;
 }
 
-static int vm_alloc_memory(struct vm *vm, uint64_t size, const char *file)
+/*
+ * Anonymous RAM, reserved lazily (MAP_NORESERVE: untouched pages cost
+ * nothing), which KSM may merge with identical pages of other VMs.
+ */
+static void *map_anonymous(uint64_t size)
 {
 	void *host;
-
-	if (file) {
-		host = map_file(file, size);
-		if (host == MAP_FAILED)
-			return -1;
-		goto mapped;
-	}
 
 	/*
 	 * BEGIN SOLUTION 1: map @size bytes of anonymous, private memory
@@ -166,13 +159,21 @@ static int vm_alloc_memory(struct vm *vm, uint64_t size, const char *file)
 	if (host == MAP_FAILED) {
 		pr_err("cannot map %llu bytes of guest RAM: %s",
 		       (unsigned long long)size, strerror(errno));
-		return -1;
+		return MAP_FAILED;
 	}
 	/* BEGIN SOLUTION 1: let KSM merge it with identical pages */
 	/* Merging is an optimisation: a kernel without KSM is fine. */
 	madvise(host, size, MADV_MERGEABLE);
 	/* END SOLUTION */
-mapped:
+	return host;
+}
+
+static int vm_alloc_memory(struct vm *vm, uint64_t size, const char *file)
+{
+	void *host = file ? map_file(file, size) : map_anonymous(size);
+
+	if (host == MAP_FAILED)
+		return -1;
 	vm->mem.host = host;
 	vm->mem.size = size;
 	return 0;

@@ -102,10 +102,10 @@ static int setup_real_mode(struct kvm_sregs *sregs, struct kvm_regs *regs,
 			   uint64_t entry)
 {
 	/*
-	 * BEGIN SOLUTION 1: a linear address in real mode is selector * 16
-	 * + offset, and KVM wants both CS's selector and its base. Make
-	 * CS:IP reach @entry, point the data segments at 0, and leave the
-	 * stack at the top of the first 64 KiB.
+	 * BEGIN SOLUTION 1: CS:IP reaches @entry, the data segments start
+	 * at 0, the stack at the top of the first 64 KiB. Pitfall: a
+	 * real-mode address is selector * 16 + offset, but KVM takes CS's
+	 * base as given, not from the selector: set both to agree.
 	 */
 	uint64_t cs_base = ALIGN_DOWN(entry, REAL_SEG_SPAN);
 	struct kvm_segment *segs[] = {
@@ -170,10 +170,10 @@ static int setup_paged_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
 static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
 {
 	/*
-	 * BEGIN SOLUTION 2: build the page tables (paging.c) and point CR3
-	 * at them; then flat segments with a 64-bit code segment (L = 1,
-	 * D = 0), CR4.PAE, CR0.PG and PE, and EFER.LME and LMA: KVM checks
-	 * that EFER agrees with CR0.
+	 * BEGIN SOLUTION 2: the identity page tables (paging.c) in CR3,
+	 * flat segments with a 64-bit code segment, paging on. Pitfalls:
+	 * a 64-bit CS has L = 1 and D = 0; KVM refuses the entry unless
+	 * EFER.LME and LMA agree with CR0.PG, and long mode needs CR4.PAE.
 	 */
 	uint64_t map = paging_map_size(mem->size, X86_PAGE_2M);
 

@@ -39,9 +39,10 @@ int paging_build_4level(struct guest_mem *mem, uint64_t pml4,
 			uint64_t limit, uint64_t map_size)
 {
 	/*
-	 * BEGIN SOLUTION 2: identity-map [0, map_size) with 2 MiB pages:
-	 * the PML4 at @pml4, the PDPT in the next page, then one page
-	 * directory per GiB, all ending by @limit and inside RAM.
+	 * BEGIN SOLUTION 2: identity-map [0, map_size) with 2 MiB pages;
+	 * the tables go from @pml4 up (PML4, PDPT, page directories), all
+	 * below @limit and inside RAM, or nothing is written. Pitfall: one
+	 * page directory maps only 1 GiB; each GiB above needs its own.
 	 */
 	uint64_t npds = DIV_ROUND_UP(map_size, X86_PAGE_1G);
 	uint64_t pdpt = pml4 + X86_PAGE_SIZE;
