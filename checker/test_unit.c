@@ -617,20 +617,27 @@ static const struct device_result device_results[] = {
 	{ -EIO, VERDICT_STOP },
 };
 
+/* The verdict on @f's exit, whose device returns result @i. */
+static void assert_device_result(struct fake_exit *f, int i,
+				 const char *error)
+{
+	f->dev.result = device_results[i].result;
+	ck_assert_int_eq(exit_dispatch(&f->ctx, &f->run),
+			 device_results[i].verdict);
+	if (f->dev.result < 0)
+		ck_assert_str_eq(f->ctx.error, error);
+	else
+		ck_assert_ptr_null(f->ctx.error);
+}
+
 START_TEST(test_exit_device_result_io)
 {
 	struct fake_exit f;
 
 	fake_io_exit(&f, 1, 3, 1024);	/* rep outsb of 3 bytes */
-	f.dev.result = device_results[_i].result;
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run),
-			 device_results[_i].verdict);
+	assert_device_result(&f, _i, "port device error");
 	/* A run that is over takes no more elements. */
 	ck_assert_uint_eq(f.dev.calls, f.dev.result == BUS_OK ? 3 : 1);
-	if (f.dev.result < 0)
-		ck_assert_str_eq(f.ctx.error, "port device error");
-	else
-		ck_assert_ptr_null(f.ctx.error);
 }
 END_TEST
 
@@ -641,17 +648,11 @@ START_TEST(test_exit_device_result_mmio)
 	fake_exit_init(&f, KVM_EXIT_MMIO);
 	ck_assert_int_eq(bus_register(&f.mmio, "dev", 0x100000, 8, fake_io,
 				      &f.dev), 0);
-	f.dev.result = device_results[_i].result;
 	f.run.mmio.phys_addr = 0x100000;
 	f.run.mmio.len = 4;
 	f.run.mmio.is_write = 1;
-	ck_assert_int_eq(exit_dispatch(&f.ctx, &f.run),
-			 device_results[_i].verdict);
+	assert_device_result(&f, _i, "MMIO device error");
 	ck_assert_uint_eq(f.dev.calls, 1);
-	if (f.dev.result < 0)
-		ck_assert_str_eq(f.ctx.error, "MMIO device error");
-	else
-		ck_assert_ptr_null(f.ctx.error);
 }
 END_TEST
 
