@@ -75,7 +75,7 @@ static void check_options(const struct vmm_options *o, const char *line)
 	if (o->action != ACTION_RUN)
 		return;
 	if (o->mem_size < VM_MEM_MIN || o->mem_size > VM_MEM_MAX ||
-	    o->mem_size % VM_MEM_ALIGN)
+	    !IS_ALIGNED(o->mem_size, VM_MEM_ALIGN))
 		bad("RAM size", line);
 	if (o->nregs > ARGS_MAX_REGS)
 		bad("register count", line);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kvmlab/kernel.h>
+
 #include "args.h"
 #include "core/log.h"
 #include "scenario.h"
@@ -162,7 +164,7 @@ static int parse_mem(struct vmm_options *opts, const char *arg, FILE *err)
 		return -1;
 	}
 	if (size < VM_MEM_MIN || size > VM_MEM_MAX ||
-	    size % VM_MEM_ALIGN) {
+	    !IS_ALIGNED(size, VM_MEM_ALIGN)) {
 		fprintf(err, "vmm: --mem %s: RAM must be a multiple of 4K from 64K to 3G\n",
 			arg);
 		return -1;

@@ -7,55 +7,55 @@
 #ifndef KVMLAB_X86_H
 #define KVMLAB_X86_H
 
-#define X86_BIT(n)		(1ULL << (n))
+#include "kernel.h"
 
 /* CR0 (SDM 3A 2.5) */
-#define X86_CR0_PE		X86_BIT(0)	/* protection enable */
-#define X86_CR0_MP		X86_BIT(1)	/* monitor coprocessor */
-#define X86_CR0_EM		X86_BIT(2)	/* x87 emulation */
-#define X86_CR0_TS		X86_BIT(3)	/* task switched */
-#define X86_CR0_ET		X86_BIT(4)	/* extension type */
-#define X86_CR0_NE		X86_BIT(5)	/* numeric error */
-#define X86_CR0_WP		X86_BIT(16)	/* write protect */
-#define X86_CR0_AM		X86_BIT(18)	/* alignment mask */
-#define X86_CR0_NW		X86_BIT(29)	/* not write-through */
-#define X86_CR0_CD		X86_BIT(30)	/* cache disable */
-#define X86_CR0_PG		X86_BIT(31)	/* paging */
+#define X86_CR0_PE		BIT_ULL(0)	/* protection enable */
+#define X86_CR0_MP		BIT_ULL(1)	/* monitor coprocessor */
+#define X86_CR0_EM		BIT_ULL(2)	/* x87 emulation */
+#define X86_CR0_TS		BIT_ULL(3)	/* task switched */
+#define X86_CR0_ET		BIT_ULL(4)	/* extension type */
+#define X86_CR0_NE		BIT_ULL(5)	/* numeric error */
+#define X86_CR0_WP		BIT_ULL(16)	/* write protect */
+#define X86_CR0_AM		BIT_ULL(18)	/* alignment mask */
+#define X86_CR0_NW		BIT_ULL(29)	/* not write-through */
+#define X86_CR0_CD		BIT_ULL(30)	/* cache disable */
+#define X86_CR0_PG		BIT_ULL(31)	/* paging */
 
 /* CR4 (SDM 3A 2.5) */
-#define X86_CR4_VME		X86_BIT(0)
-#define X86_CR4_PVI		X86_BIT(1)
-#define X86_CR4_TSD		X86_BIT(2)
-#define X86_CR4_DE		X86_BIT(3)
-#define X86_CR4_PSE		X86_BIT(4)	/* 4 MiB pages, 32-bit paging */
-#define X86_CR4_PAE		X86_BIT(5)	/* required by long mode */
-#define X86_CR4_MCE		X86_BIT(6)
-#define X86_CR4_PGE		X86_BIT(7)
-#define X86_CR4_PCE		X86_BIT(8)
-#define X86_CR4_OSFXSR		X86_BIT(9)	/* FXSAVE/FXRSTOR, SSE */
-#define X86_CR4_OSXMMEXCPT	X86_BIT(10)	/* SIMD FP exceptions */
+#define X86_CR4_VME		BIT_ULL(0)
+#define X86_CR4_PVI		BIT_ULL(1)
+#define X86_CR4_TSD		BIT_ULL(2)
+#define X86_CR4_DE		BIT_ULL(3)
+#define X86_CR4_PSE		BIT_ULL(4)	/* 4 MiB pages, 32-bit paging */
+#define X86_CR4_PAE		BIT_ULL(5)	/* required by long mode */
+#define X86_CR4_MCE		BIT_ULL(6)
+#define X86_CR4_PGE		BIT_ULL(7)
+#define X86_CR4_PCE		BIT_ULL(8)
+#define X86_CR4_OSFXSR		BIT_ULL(9)	/* FXSAVE/FXRSTOR, SSE */
+#define X86_CR4_OSXMMEXCPT	BIT_ULL(10)	/* SIMD FP exceptions */
 
 /* IA32_EFER (SDM 3A 2.2.1) */
-#define X86_EFER_SCE		X86_BIT(0)	/* syscall/sysret */
-#define X86_EFER_LME		X86_BIT(8)	/* long mode enable */
-#define X86_EFER_LMA		X86_BIT(10)	/* long mode active */
-#define X86_EFER_NXE		X86_BIT(11)	/* no-execute pages */
+#define X86_EFER_SCE		BIT_ULL(0)	/* syscall/sysret */
+#define X86_EFER_LME		BIT_ULL(8)	/* long mode enable */
+#define X86_EFER_LMA		BIT_ULL(10)	/* long mode active */
+#define X86_EFER_NXE		BIT_ULL(11)	/* no-execute pages */
 
 /* RFLAGS: bit 1 is reserved and always reads as one. */
-#define X86_RFLAGS_FIXED	X86_BIT(1)
-#define X86_RFLAGS_IF		X86_BIT(9)
+#define X86_RFLAGS_FIXED	BIT_ULL(1)
+#define X86_RFLAGS_IF		BIT_ULL(9)
 
 /* Page-table entry flags, common to 32-bit and 4-level paging. */
-#define X86_PTE_PRESENT		X86_BIT(0)
-#define X86_PTE_RW		X86_BIT(1)
-#define X86_PTE_USER		X86_BIT(2)
-#define X86_PTE_PWT		X86_BIT(3)
-#define X86_PTE_PCD		X86_BIT(4)
-#define X86_PTE_ACCESSED	X86_BIT(5)
-#define X86_PTE_DIRTY		X86_BIT(6)
-#define X86_PTE_PS		X86_BIT(7)	/* large page in a PDE */
-#define X86_PTE_GLOBAL		X86_BIT(8)
-#define X86_PTE_NX		X86_BIT(63)
+#define X86_PTE_PRESENT		BIT_ULL(0)
+#define X86_PTE_RW		BIT_ULL(1)
+#define X86_PTE_USER		BIT_ULL(2)
+#define X86_PTE_PWT		BIT_ULL(3)
+#define X86_PTE_PCD		BIT_ULL(4)
+#define X86_PTE_ACCESSED	BIT_ULL(5)
+#define X86_PTE_DIRTY		BIT_ULL(6)
+#define X86_PTE_PS		BIT_ULL(7)	/* large page in a PDE */
+#define X86_PTE_GLOBAL		BIT_ULL(8)
+#define X86_PTE_NX		BIT_ULL(63)
 
 /* Paging geometry. */
 #define X86_PAGE_SIZE		0x1000ULL
