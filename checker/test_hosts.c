@@ -5,10 +5,14 @@
  * The decoding is tested here for every vendor on any host; what only
  * one host can show is run by make check-svm on kvm-amd (README, Hosts).
  */
+#include <stdio.h>
+
 #include <kvmlab/kernel.h>
+#include <kvmlab/layout.h>
 
 #include "core/entry_failure.h"
 #include "core/exit.h"
+#include "x86/mode.h"
 #include "rubric.h"
 #include "tests.h"
 
@@ -60,9 +64,112 @@ START_TEST(test_fail_entry_line_svm)
 }
 END_TEST
 
+/* ---- foreign guests at any address ---- */
+
+#define KIB		0x400ULL
+#define MIB		0x100000ULL
+#define GDT_SPAN	(GUEST_GDT_END - GUEST_GDT_ADDR)
+
+/* Built-in guests at 0x8000 keep layout.h's addresses. */
+START_TEST(test_layout_default_kept)
+{
+	struct mode_layout l;
+
+	ck_assert_int_eq(mode_layout_place(MODE_LONG, MIB, GUEST_IMAGE_ADDR,
+					   0x2000, &l), 0);
+	ck_assert_uint_eq(l.gdt, GUEST_GDT_ADDR);
+	ck_assert_uint_eq(l.pt, GUEST_PT_ADDR);
+	ck_assert_uint_eq(l.pt_end, GUEST_PT_END);
+	/* Real mode writes nothing, whatever the image covers. */
+	ck_assert_int_eq(mode_layout_place(MODE_REAL, MIB, 0, MIB, &l), 0);
+	ck_assert_uint_eq(l.end, 0);
+}
+END_TEST
+
+/* An image over [0x500, 0x7000): the structures go past it. */
+START_TEST(test_layout_moved_past_image)
+{
+	struct mode_layout l;
+
+	/* Long mode, 1 MiB + the window: PML4, PDPT, one directory. */
+	ck_assert_int_eq(mode_layout_place(MODE_LONG, MIB, 0x1000, 0x40, &l),
+			 0);
+	ck_assert_uint_eq(l.pt, 0x2000);
+	ck_assert_uint_eq(l.pt_end, 0x5000);
+	ck_assert_uint_eq(l.gdt, 0x5000);
+	ck_assert_uint_eq(l.end, 0x5000 + GDT_SPAN);
+	/* Paged mode: one page directory. */
+	ck_assert_int_eq(mode_layout_place(MODE_PAGED, MIB, 0, 0x6801, &l),
+			 0);
+	ck_assert_uint_eq(l.pt, 0x7000);
+	ck_assert_uint_eq(l.gdt, 0x8000);
+	/* Protected mode: the GDT alone, over which an image at 0 sits. */
+	ck_assert_int_eq(mode_layout_place(MODE_PROTECTED, MIB, 0, 0x600,
+					   &l), 0);
+	ck_assert_uint_eq(l.pt, 0);
+	ck_assert_uint_eq(l.gdt, 0x1000);
+}
+END_TEST
+
+/* No room past the image: below it; no room at all: refused. */
+START_TEST(test_layout_below_or_refused)
+{
+	struct mode_layout l;
+
+	ck_assert_int_eq(mode_layout_place(MODE_LONG, 64 * KIB, 0x1000,
+					   0xf000, &l), -1);
+	ck_assert_int_eq(mode_layout_place(MODE_PROTECTED, 64 * KIB, 0x400,
+					   0xfc00, &l), 0);
+	ck_assert_uint_eq(l.gdt, 0);
+	ck_assert_int_eq(mode_layout_place(MODE_LONG, 64 * KIB, 0x600,
+					   0xfa00, &l), -1);
+	ck_assert_int_eq(mode_layout_place(MODE_PAGED, MIB, 0x600,
+					   MIB - 0x600, &l), -1);
+}
+END_TEST
+
+/* A guest at 0x1000 in @mode: runs, and --dump-regs says where. */
+static void run_low_guest(const char *mode, const char *guest,
+			  const char *out, const char *layout)
+{
+	char arg[4200];
+	struct vmm_run r;
+
+	snprintf(arg, sizeof(arg), "%s@0x1000", guest_path(guest));
+	VMM(&r, VMM_TIMEOUT_ARG, "--dump-regs", "--mode", mode, "--load", arg);
+	assert_status(&r, 0);
+	assert_stdout(&r, out);
+	assert_stderr_has(&r, layout);
+}
+
+/* The image ends at 0x7815: the tables start at the next page. */
+START_TEST(test_long_guest_at_0x1000)
+{
+	run_low_guest("long", "low_long", "long mode at 0x1000\n",
+		      "layout GDT at 0xb000, page tables at [0x8000, 0xb000)\n");
+}
+END_TEST
+
+START_TEST(test_paged_guest_at_0x1000)
+{
+	run_low_guest("paged", "low_paged", "paged mode at 0x1000\n",
+		      "layout GDT at 0x9000, page tables at [0x8000, 0x9000)\n");
+}
+END_TEST
+
 void host_tests(void)
 {
 	TCase *robust = rubric_tcase("robustness", UNIT);
+	TCase *examples = rubric_tcase("kvm_ioctls", UNIT);
+
+	tcase_add_test(examples, test_layout_default_kept);
+	tcase_add_test(examples, test_layout_moved_past_image);
+	tcase_add_test(examples, test_layout_below_or_refused);
+	tcase_add_test(rubric_tcase("kvm_ioctls", KVM),
+		       test_long_guest_at_0x1000);
+	/* Paged mode runs where paged_mode does (not on kvm-pvm). */
+	tcase_add_test(rubric_tcase("paged_mode", KVM),
+		       test_paged_guest_at_0x1000);
 
 	tcase_add_loop_test(robust, test_entry_failure_decoded, 0,
 			    ARRAY_SIZE(entry_cases));

@@ -132,14 +132,19 @@ START_TEST(test_file_past_ram_end)
 }
 END_TEST
 
+/* Over the page tables, with no room left for them elsewhere. */
 START_TEST(test_load_over_page_tables)
 {
+	char path[] = "/tmp/kvmlab-low-XXXXXX";
 	struct vmm_run r;
-	char arg[4200];
+	char arg[64];
 
-	snprintf(arg, sizeof(arg), "%s@0x1000", guest_path("spin"));
-	VMM(&r, "--mode", "long", "--load", arg);
+	temp_file(path, 0xf000);
+	snprintf(arg, sizeof(arg), "%s@0x1000", path);
+	VMM(&r, "--mem", "64K", "--mode", "long", "--load", arg);
+	unlink(path);
 	assert_usage_error(&r, "overlaps the GDT and page tables");
+	assert_stderr_has(&r, "no room for them elsewhere");
 }
 END_TEST
 

@@ -39,6 +39,7 @@ struct guest_plan {
 	uint64_t load_addr;
 	uint64_t load_size;
 	uint64_t entry;
+	struct mode_layout layout;		/* the GDT and page tables */
 	bool lab2;				/* lab2 or --elf */
 };
 
@@ -157,22 +158,25 @@ static int check_entry(const struct vmm *vmm, const struct guest_plan *plan)
 	return 0;
 }
 
-/* What the VMM writes for the mode must not overwrite the image. */
-static int check_reserved(const struct guest_plan *plan)
+/*
+ * What the VMM writes for the mode (GDT, page tables) must not
+ * overwrite the image: a foreign guest loaded over their usual place
+ * (0x1000, as the kvm-ioctls examples do) gets them in free RAM.
+ */
+static int place_mode_structures(const struct vmm *vmm,
+				 struct guest_plan *plan)
 {
 	uint64_t start, end;
 
+	if (!mode_layout_place(plan->mode, vmm->vm.mem.size, plan->load_addr,
+			       plan->load_size, &plan->layout))
+		return 0;
 	mode_reserved(plan->mode, &start, &end);
-	/* The image is in RAM (loader_load_image() checked it): no overflow. */
-	if (plan->load_addr < end &&
-	    plan->load_addr + plan->load_size > start) {
-		pr_err("%s at 0x%llx overlaps the GDT and page tables the VMM writes for %s mode at [0x%llx, 0x%llx); load it at 0x%llx or above",
-		       plan->name, (unsigned long long)plan->load_addr,
-		       mode_name(plan->mode), (unsigned long long)start,
-		       (unsigned long long)end, (unsigned long long)end);
-		return -1;
-	}
-	return 0;
+	pr_err("%s at 0x%llx overlaps the GDT and page tables the VMM writes for %s mode at [0x%llx, 0x%llx), and RAM has no room for them elsewhere; give it more with --mem",
+	       plan->name, (unsigned long long)plan->load_addr,
+	       mode_name(plan->mode), (unsigned long long)start,
+	       (unsigned long long)end);
+	return -1;
 }
 
 /* The SIMVIRTIO device sits at the start of the window past RAM. */
@@ -236,7 +240,8 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 
 	if (vcpu_get_sregs(&vmm->vcpu, &sregs))
 		return -1;
-	if (mode_setup(plan->mode, &vmm->vm.mem, plan->entry, &sregs, &regs)) {
+	if (mode_setup_at(plan->mode, &vmm->vm.mem, plan->entry, &plan->layout,
+			  &sregs, &regs)) {
 		pr_err("cannot set up %s mode",
 		       mode_name(plan->mode));
 		return -1;
@@ -329,8 +334,10 @@ static int report_halt(struct vmm *vmm, const struct guest_plan *plan)
 }
 
 /* --dump-regs: however the run ended, so that a failure can be read. */
-static void dump_regs(struct vmm *vmm)
+static void dump_regs(struct vmm *vmm, const struct guest_plan *plan)
 {
+	const struct mode_layout *l = &plan->layout;
+
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
@@ -339,6 +346,14 @@ static void dump_regs(struct vmm *vmm)
 	    vcpu_get_sregs(&vmm->vcpu, &sregs))
 		return;
 	regs_dump(stderr, &regs, &sregs);
+	/* Where the VMM put what it wrote: moved if an image was there. */
+	if (l->pt)
+		fprintf(stderr, "layout GDT at 0x%llx, page tables at [0x%llx, 0x%llx)\n",
+			(unsigned long long)l->gdt, (unsigned long long)l->pt,
+			(unsigned long long)l->pt_end);
+	else if (l->end)
+		fprintf(stderr, "layout GDT at 0x%llx\n",
+			(unsigned long long)l->gdt);
 }
 
 /* --dirty-log: the runs of pages the guest wrote, "0x0-0xfff 0x9000-...". */
@@ -413,7 +428,7 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	if (status != VMM_OK && vmm->simvirtio)
 		simvirtio_report_state(vmm->simvirtio, stderr);
 	if (opts->dump_regs && result != RUN_ERROR)
-		dump_regs(vmm);
+		dump_regs(vmm, plan);
 	if (opts->dirty_log)
 		report_dirty_pages(vmm);
 	report_stats(opts, &state.stats);
@@ -452,7 +467,7 @@ static int vmm_main(const struct vmm_options *opts)
 		return VMM_SETUP_ERROR;
 	if (register_devices(&vmm, opts, &plan) ||
 	    load_guest(&vmm, opts, &plan) ||
-	    check_entry(&vmm, &plan) || check_reserved(&plan) ||
+	    check_entry(&vmm, &plan) || place_mode_structures(&vmm, &plan) ||
 	    (plan.lab2 && load_program(&vmm, opts, &plan)))
 		goto out_vm;
 	if (vcpu_init(&vmm.vcpu, &vmm.vm))

@@ -71,19 +71,79 @@ uint64_t mode_entry_limit(enum cpu_mode mode)
 	}
 }
 
+void mode_layout_default(enum cpu_mode mode, struct mode_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (mode == MODE_REAL)
+		return;
+	l->gdt = GUEST_GDT_ADDR;
+	l->start = GUEST_GDT_ADDR;
+	l->end = GUEST_GDT_END;
+	if (mode == MODE_PROTECTED)
+		return;
+	l->pt = GUEST_PT_ADDR;
+	l->pt_end = GUEST_PT_END;
+	l->end = GUEST_PT_END;
+}
+
+/* Bytes of page tables the mode needs to map RAM and the window. */
+static uint64_t page_tables_size(enum cpu_mode mode, uint64_t mem_size)
+{
+	switch (mode) {
+	case MODE_PAGED:
+		return X86_PAGE_SIZE;	/* one directory of 4 MiB pages */
+	case MODE_LONG:
+		return paging_4level_size(paging_map_size(mem_size,
+							  X86_PAGE_2M));
+	default:
+		return 0;
+	}
+}
+
+/* The structures packed from @base: page tables, then the GDT. */
+static void layout_at(enum cpu_mode mode, uint64_t base, uint64_t tables,
+		      struct mode_layout *l)
+{
+	l->start = base;
+	l->pt = tables ? base : 0;
+	l->pt_end = base + tables;
+	l->gdt = base + tables;
+	l->end = l->gdt + GUEST_GDT_END - GUEST_GDT_ADDR;
+}
+
+int mode_layout_place(enum cpu_mode mode, uint64_t mem_size, uint64_t image,
+		      uint64_t size, struct mode_layout *l)
+{
+	uint64_t tables = page_tables_size(mode, mem_size);
+	uint64_t need = tables + GUEST_GDT_END - GUEST_GDT_ADDR;
+	/* 32-bit modes load CR3 and the GDT's base from 32 bits. */
+	uint64_t top = mem_size < mode_entry_limit(mode) ?
+		       mem_size : mode_entry_limit(mode);
+	uint64_t past = ALIGN(image + size, X86_PAGE_SIZE);
+
+	mode_layout_default(mode, l);
+	if (mode == MODE_REAL || image >= l->end || image + size <= l->start)
+		return 0;
+	/* The image is in RAM (load_image() checked): no overflow here. */
+	if (past <= top && need <= top - past) {
+		layout_at(mode, past, tables, l);
+		return 0;
+	}
+	if (need <= image) {
+		layout_at(mode, ALIGN_DOWN(image - need, X86_PAGE_SIZE), tables,
+			  l);
+		return 0;
+	}
+	return -1;
+}
+
 void mode_reserved(enum cpu_mode mode, uint64_t *start, uint64_t *end)
 {
-	*start = mode == MODE_REAL ? 0 : GUEST_GDT_ADDR;
-	switch (mode) {
-	case MODE_REAL:
-		*end = 0;
-		break;
-	case MODE_PROTECTED:
-		*end = GUEST_GDT_END;
-		break;
-	default:
-		*end = GUEST_PT_END;
-	}
+	struct mode_layout l;
+
+	mode_layout_default(mode, &l);
+	*start = l.start;
+	*end = l.end;
 }
 
 const char *mode_of_sregs(const struct kvm_sregs *sregs)
@@ -149,14 +209,15 @@ static void setup_protected_mode(struct kvm_sregs *sregs)
 			 X86_CR0_WP | X86_CR0_AM | X86_CR0_PG)
 
 /* 32-bit paging: protected mode plus a page directory of 4 MiB pages. */
-static int setup_paged_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
+static int setup_paged_mode(struct kvm_sregs *sregs, struct guest_mem *mem,
+			    const struct mode_layout *where)
 {
 	uint64_t map = paging_map_size(mem->size, X86_PAGE_4M);
 
-	if (paging_build_32(mem, GUEST_PT_ADDR, map))
+	if (paging_build_32(mem, where->pt, map))
 		return -1;
 	setup_protected_mode(sregs);
-	sregs->cr3 = GUEST_PT_ADDR;
+	sregs->cr3 = where->pt;
 	sregs->cr4 = X86_CR4_PSE;
 	sregs->cr0 = CR0_PAGED;
 	sregs->efer = 0;
@@ -167,22 +228,24 @@ static int setup_paged_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
  * Long mode: PAE paging with 4 levels, EFER.LME and LMA (KVM checks
  * they agree with CR0.PG), and a 64-bit code segment (L = 1, D = 0).
  */
-static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
+static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem,
+			   const struct mode_layout *where)
 {
 	/*
-	 * BEGIN SOLUTION 2: the identity page tables (paging.c) in CR3,
-	 * flat segments with a 64-bit code segment, paging on. Pitfalls:
-	 * a 64-bit CS has L = 1 and D = 0; KVM refuses the entry unless
-	 * EFER.LME and LMA agree with CR0.PG, and long mode needs CR4.PAE.
+	 * BEGIN SOLUTION 2: the identity page tables (paging.c) in
+	 * [where->pt, where->pt_end), pointed at by CR3; flat segments
+	 * with a 64-bit code segment, paging on. Pitfalls: a 64-bit CS
+	 * has L = 1 and D = 0; KVM refuses the entry unless EFER.LME and
+	 * LMA agree with CR0.PG, and long mode needs CR4.PAE.
 	 */
 	uint64_t map = paging_map_size(mem->size, X86_PAGE_2M);
 
-	if (paging_build_4level(mem, GUEST_PT_ADDR, GUEST_PT_END, map))
+	if (paging_build_4level(mem, where->pt, where->pt_end, map))
 		return -1;
 	setup_protected_mode(sregs);
 	gdt_flat_segment(&sregs->cs, GDT_SEL_CODE, X86_SEG_TYPE_CODE_XR, 0,
 			 true);
-	sregs->cr3 = GUEST_PT_ADDR;
+	sregs->cr3 = where->pt;
 	/* OSFXSR and OSXMMEXCPT: compiled code may use SSE. */
 	sregs->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	sregs->cr0 = CR0_PAGED;
@@ -192,8 +255,9 @@ static int setup_long_mode(struct kvm_sregs *sregs, struct guest_mem *mem)
 	/* END SOLUTION */
 }
 
-int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
-	       struct kvm_sregs *sregs, struct kvm_regs *regs)
+int mode_setup_at(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
+		  const struct mode_layout *layout, struct kvm_sregs *sregs,
+		  struct kvm_regs *regs)
 {
 	int ret = 0;
 
@@ -209,13 +273,22 @@ int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
 		setup_protected_mode(sregs);
 		break;
 	case MODE_PAGED:
-		ret = setup_paged_mode(sregs, mem);
+		ret = setup_paged_mode(sregs, mem, layout);
 		break;
 	case MODE_LONG:
-		ret = setup_long_mode(sregs, mem);
+		ret = setup_long_mode(sregs, mem, layout);
 		break;
 	default:
 		return -1;
 	}
-	return ret ? ret : gdt_install(mem, GUEST_GDT_ADDR, sregs);
+	return ret ? ret : gdt_install(mem, layout->gdt, sregs);
+}
+
+int mode_setup(enum cpu_mode mode, struct guest_mem *mem, uint64_t entry,
+	       struct kvm_sregs *sregs, struct kvm_regs *regs)
+{
+	struct mode_layout layout;
+
+	mode_layout_default(mode, &layout);
+	return mode_setup_at(mode, mem, entry, &layout, sregs, regs);
 }

@@ -35,6 +35,11 @@ int paging_build_32(struct guest_mem *mem, uint64_t pd, uint64_t map_size)
 	return 0;
 }
 
+uint64_t paging_4level_size(uint64_t map_size)
+{
+	return (2 + DIV_ROUND_UP(map_size, X86_PAGE_1G)) * X86_PAGE_SIZE;
+}
+
 int paging_build_4level(struct guest_mem *mem, uint64_t pml4,
 			uint64_t limit, uint64_t map_size)
 {
@@ -47,7 +52,7 @@ int paging_build_4level(struct guest_mem *mem, uint64_t pml4,
 	uint64_t npds = DIV_ROUND_UP(map_size, X86_PAGE_1G);
 	uint64_t pdpt = pml4 + X86_PAGE_SIZE;
 	uint64_t pds = pdpt + X86_PAGE_SIZE;
-	uint64_t tables = (2 + npds) * X86_PAGE_SIZE;
+	uint64_t tables = paging_4level_size(map_size);
 	uint64_t *l4, *l3, *l2;
 	uint64_t i, addr;
 
