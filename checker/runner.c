@@ -79,6 +79,46 @@ unsigned int line_count(const char *s)
 	return count_of(s, "\n");
 }
 
+double time_scale(void)
+{
+	const char *s = getenv("KVMLAB_TIME_SCALE");
+	double scale = s && *s ? strtod(s, NULL) : 1;
+
+	return scale >= 1 ? scale : 1;
+}
+
+/* A test's "--timeout T" as T * time_scale(); anything else as is. */
+static const char *scaled_timeout(const char *arg)
+{
+	static char buf[32];
+	char *end;
+	double t = strtod(arg, &end);
+
+	if (time_scale() == 1 || end == arg || *end || !(t > 0))
+		return arg;
+	snprintf(buf, sizeof(buf), "%g", t * time_scale());
+	return buf;
+}
+
+enum kvm_host kvm_host(void)
+{
+	static const struct {
+		const char *module;
+		enum kvm_host host;
+	} hosts[] = {
+		/* First: kvm-pvm may be loaded beside kvm-amd or kvm-intel. */
+		{ "/sys/module/kvm_pvm", HOST_KVM_PVM },
+		{ "/sys/module/kvm_intel", HOST_KVM_INTEL },
+		{ "/sys/module/kvm_amd", HOST_KVM_AMD },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hosts); i++)
+		if (!access(hosts[i].module, F_OK))
+			return hosts[i].host;
+	return HOST_KVM_OTHER;
+}
+
 /*
  * The grader's own count of exits to user space: each one is a return
  * from KVM_RUN, which strace sees whatever the VMM under test reports.
@@ -131,7 +171,8 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 	}
 	args[n++] = vmm_path();
 	for (i = 0; argv[i] && n + 1 < ARRAY_SIZE(args); i++)
-		args[n++] = argv[i];
+		args[n++] = i && !strcmp(argv[i - 1], "--timeout") ?
+			    scaled_timeout(argv[i]) : argv[i];
 	args[n] = NULL;
 	if (exe >= 0)
 		fexecve(exe, (char *const *)args, environ);
@@ -173,7 +214,7 @@ static void collect(struct vmm_run *r, pid_t pid, int out, int err)
 		{ .fd = out, .events = POLLIN },
 		{ .fd = err, .events = POLLIN },
 	};
-	long deadline = now_ms() + RUN_DEADLINE * MS_PER_SEC;
+	long deadline = now_ms() + RUN_DEADLINE * time_scale() * MS_PER_SEC;
 	int wstatus = 0;
 
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {

@@ -36,6 +36,23 @@ struct vmm_run {
 	long long kvm_runs;		/* counted by strace, or -1 */
 };
 
+/*
+ * KVMLAB_TIME_SCALE=N (make check-svm: everything runs under TCG there)
+ * stretches the runner's deadline and every "--timeout T" the tests
+ * pass to T * N: a safety net, never a measurement, so the outcomes
+ * stay the same, only later.
+ */
+double time_scale(void);
+
+/* Which KVM the tests run on, for the outcomes that differ by host. */
+enum kvm_host {
+	HOST_KVM_OTHER,
+	HOST_KVM_INTEL,		/* kvm-intel: VMX */
+	HOST_KVM_AMD,		/* kvm-amd: SVM (make check-svm) */
+	HOST_KVM_PVM,		/* kvm-pvm: this project's usual host */
+};
+enum kvm_host kvm_host(void);
+
 /* Run the VMM with @argv (NULL-ended, without argv[0]). */
 int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 	    const char *const *argv);

@@ -51,8 +51,15 @@ START_TEST(test_simple_mm)
 	assert_stdout(&r, "mmio: read back what was written\nFinished vmm\n");
 	assert_stderr_has(&r, "vmm: MMIO write at 0x100000, 4 bytes: 0x12345678\n");
 	assert_stderr_has(&r, "vmm: MMIO read at 0x100000, 4 bytes: 0x12345678\n");
-	/* The result's page and the data page; the VMM's loads are not. */
-	assert_stderr_has(&r, "vmm: dirty pages: 0x0-0xfff 0x9000-0x9fff\n");
+	/*
+	 * The result's page and the data page; the VMM's loads are not.
+	 * kvm-amd (under QEMU, make check-svm) also logs the code page at
+	 * 0x8000, whose MMIO instructions it emulated.
+	 */
+	if (kvm_host() == HOST_KVM_AMD)
+		assert_stderr_has(&r, "vmm: dirty pages: 0x0-0xfff 0x8000-0x9fff\n");
+	else
+		assert_stderr_has(&r, "vmm: dirty pages: 0x0-0xfff 0x9000-0x9fff\n");
 }
 END_TEST
 

@@ -214,6 +214,12 @@ START_TEST(test_triple_fault)
 	ck_assert_msg(strstr(r.err, "KVM_EXIT_SHUTDOWN") ||
 		      strstr(r.err, "KVM_EXIT_INTERNAL_ERROR"),
 		      "expected the exit named on stderr; got %s", r.summary);
+	/* kvm-amd resets the vCPU first: what is known is the start. */
+	if (kvm_host() == HOST_KVM_AMD) {
+		assert_stderr_has(&r, "the host reset the vCPU");
+		assert_stderr_has(&r, "started in protected mode at 0x8000");
+		return;
+	}
 	assert_stderr_has(&r, "in protected mode at rip 0x8007\n");
 }
 END_TEST
@@ -226,6 +232,12 @@ START_TEST(test_dump_regs_after_fault)
 	VMM(&r, VMM_TIMEOUT_ARG, "--dump-regs", "--mode", "protected",
 	    "--load", guest_path("triple_fault"));
 	assert_status(&r, 1);
+	/* kvm-amd resets the vCPU first: the dump must say so. */
+	if (kvm_host() == HOST_KVM_AMD) {
+		assert_stderr_has(&r, "the registers below are the reset state the host put the vCPU in, not the guest's\n");
+		assert_stderr_has(&r, "rip    0x000000000000fff0\n");
+		return;
+	}
 	assert_stderr_has(&r, "rip    0x0000000000008007\n");
 	assert_stderr_has(&r, "cs     selector 0x0008 base 0x0000000000000000 limit 0xffffffff type 0xb dpl 0 db 1 l 0 g 1\n");
 	assert_stderr_has(&r, "cr0    0x0000000000000031\n");

@@ -288,8 +288,19 @@ static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
 		return VMM_UNSUPPORTED;
 	}
 	exit_describe(&state->exit, vmm->vcpu.run, why, sizeof(why));
+	/*
+	 * kvm-amd resets the vCPU before it reports a triple fault (the
+	 * VMCB is undefined after a shutdown intercept): the registers are
+	 * then the host's, not the guest's. Say so, and what is still known.
+	 */
+	if (vmm->vcpu.run->exit_reason == KVM_EXIT_SHUTDOWN &&
+	    regs_are_reset(&regs, &sregs))
+		pr_err("%s; the host reset the vCPU before reporting it, so the guest's state at the fault is lost: it was started in %s mode at 0x%llx and returned from KVM_RUN %llu times",
+		       why, mode_name(plan->mode),
+		       (unsigned long long)plan->entry,
+		       (unsigned long long)state->stats.runs);
 	/* In real mode RIP is an offset in CS: name both. */
-	if (!(sregs.cr0 & X86_CR0_PE))
+	else if (!(sregs.cr0 & X86_CR0_PE))
 		pr_err("%s in real mode at cs:ip 0x%04x:0x%04llx", why,
 		       sregs.cs.selector, (unsigned long long)regs.rip);
 	else
@@ -345,6 +356,9 @@ static void dump_regs(struct vmm *vmm, const struct guest_plan *plan)
 	if (vcpu_get_regs(&vmm->vcpu, &regs) ||
 	    vcpu_get_sregs(&vmm->vcpu, &sregs))
 		return;
+	if (vmm->vcpu.run->exit_reason == KVM_EXIT_SHUTDOWN &&
+	    regs_are_reset(&regs, &sregs))
+		pr_err("the registers below are the reset state the host put the vCPU in, not the guest's");
 	regs_dump(stderr, &regs, &sregs);
 	/* Where the VMM put what it wrote: moved if an image was there. */
 	if (l->pt)

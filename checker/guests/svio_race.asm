@@ -3,13 +3,16 @@
 ; thread reads it while the guest runs. This guest flips it between a
 ; valid index and a wild one, as fast as it can: the device must take
 ; what is valid and fail cleanly (ERR_INDEX, 6) on the rest, never
-; reading outside the ring. It prints ERROR at the end.
+; reading outside the ring. It prints ERROR once the device has set
+; it (the head stays wild), so that the outcome does not depend on how
+; fast the poll thread runs on this host.
 %include "layout.inc"
 %include "simvirtio.mac"
 
 TXQ	equ	GUEST_SIMVIRTIO_TXQ
 FLIPS	equ	200000
 WILD	equ	0x80000000
+WAIT_READS	equ	1000000
 
 	bits	64
 	org	GUEST_IMAGE_ADDR
@@ -21,5 +24,8 @@ WILD	equ	0x80000000
 .flip:	mov	dword [TXQ], 1			; head, in RAM
 	mov	dword [TXQ], WILD
 	loop	.flip
+	mov	ecx, WAIT_READS
+.wait:	cmp	dword [rbx + ERROR], 0		; an MMIO exit each
+	loopz	.wait
 	print_reg ERROR, dword
 	hlt

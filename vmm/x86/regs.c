@@ -27,6 +27,16 @@ static const struct {
 	REG_ENTRY(RIP, rip),	REG_ENTRY(RFLAGS, rflags),
 };
 
+/* Where a vCPU starts after RESET or INIT (SDM 3A 9.1.4). */
+#define RESET_CS_BASE	0xffff0000ULL
+#define RESET_IP	0xfff0ULL
+
+bool regs_are_reset(const struct kvm_regs *regs,
+		    const struct kvm_sregs *sregs)
+{
+	return sregs->cs.base == RESET_CS_BASE && regs->rip == RESET_IP;
+}
+
 int regs_lookup(const char *name)
 {
 	int i;

@@ -3,6 +3,7 @@
 #ifndef VMM_REGS_H
 #define VMM_REGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -27,6 +28,14 @@ struct reg_assign {
 int regs_lookup(const char *name);
 void regs_assign(struct kvm_regs *regs, const struct reg_assign *assign);
 uint64_t regs_value(const struct kvm_regs *regs, int reg);
+/*
+ * Whether the vCPU holds the reset state (CS base 0xffff0000, IP
+ * 0xfff0) that kvm-amd puts in before it reports a triple fault. No
+ * guest the VMM started can be there: a real-mode CS base is selector
+ * * 16, below 1 MiB, and the VMM's other modes use flat segments.
+ */
+bool regs_are_reset(const struct kvm_regs *regs,
+		    const struct kvm_sregs *sregs);
 void regs_dump(FILE *out, const struct kvm_regs *regs,
 	       const struct kvm_sregs *sregs);
 
