@@ -142,11 +142,18 @@ PHONY += skels
 skels:
 	$(Q)$(srctree)/tools/skel/skels.sh $(srctree) $(objtree)/skels $(TODO)
 
-# The grader's proof: one deliberate mistake per rubric item, in a copy
-# of the tree each, must cost exactly that item's points.
+# The grader's proof (tools/verify/): each realistic student mistake, in
+# a copy of the built tree, must cost its own item all of its points and
+# no other item any; each correct alternative solution must score 100;
+# each skeleton TODO=k must score the tasks below k. VERIFY_JOBS lanes
+# (default 2), VERIFY_ONLY=regex for some cases, VERIFY_PENDING=1 to
+# grade the cases that wait for the grader too.
+VERIFY_JOBS ?= 2
 PHONY += verify
 verify: deps-check
-	$(Q)$(srctree)/tools/verify.sh $(srctree)
+	$(Q)VERIFY_JOBS=$(VERIFY_JOBS) VERIFY_ONLY=$(VERIFY_ONLY) \
+		VERIFY_PENDING=$(VERIFY_PENDING) \
+		$(srctree)/tools/verify.sh $(srctree)
 
 # Every scenario, failing ones too, under valgrind's memcheck.
 PHONY += memcheck
@@ -191,8 +198,9 @@ help:
 	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one)'
 	@echo '  skels          - write the student tree to skels/ (TODO=k: the'
 	@echo '                   solutions of tasks k to 5 removed; default 1)'
-	@echo '  verify         - prove the grader: each rubric item, broken on'
-	@echo '                   purpose in a copy, costs exactly its points'
+	@echo '  verify         - prove the grader: each student mistake in'
+	@echo '                   tools/verify/ costs exactly its item, each'
+	@echo '                   alternative scores 100 (VERIFY_ONLY=regex)'
 	@echo '  memcheck       - every scenario under valgrind: no leak, no error'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'
 	@echo '  bench          - SIMVIRTIO exits against polling'
