@@ -5,10 +5,13 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <kvmlab/kernel.h>
@@ -275,7 +278,7 @@ START_TEST(test_unknown_syscall)
 	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program_path("unknown.musl"));
 	assert_status(&r, 0);
 	assert_stdout(&r, "-1 38\n");
-	assert_stderr_has(&r, "1 syscalls this VMM does not implement (the first: 500)");
+	assert_stderr_has(&r, "1 syscalls this VMM does not implement, answered -ENOSYS: syscall 500 x1");
 }
 END_TEST
 
@@ -321,6 +324,190 @@ START_TEST(test_bad_program)
 }
 END_TEST
 
+/* ---- the matrix: the same command natively and in the VMM ---- */
+
+#define BUSYBOX		"/bin/busybox"
+#define MATRIX_ARGS	10
+#define MATRIX_OUT	(16 * 1024)
+
+/* A command: a program (busybox if NULL, or one of ours) and its args. */
+struct matrix_row {
+	const char *program;
+	const char *args[MATRIX_ARGS];
+};
+
+#define BB(...)		{ NULL, { __VA_ARGS__, NULL } }
+#define OURS(p, ...)	{ p, { __VA_ARGS__, NULL } }
+
+static const struct matrix_row matrix[] = {
+	BB("ls"), BB("ls", "-a"), BB("ls", "-ln"), BB("ls", "-R"),
+	BB("ls", "-ln", "sub"), BB("ls", "-d", "sub", "a.txt"),
+	BB("find", "."), BB("find", ".", "-name", "*.txt"),
+	BB("find", ".", "-type", "d"), BB("du", "-s", "sub"),
+	BB("cat", "a.txt", "b.txt"), BB("head", "-n", "2", "a.txt"),
+	BB("tail", "-n", "2", "a.txt"), BB("wc", "a.txt", "b.txt"),
+	BB("sort", "a.txt"), BB("sort", "-r", "-o", "out", "a.txt"),
+	BB("uniq", "-c", "b.txt"), BB("cut", "-d", " ", "-f", "1", "a.txt"),
+	BB("grep", "-r", "two", "."), BB("grep", "-c", "o", "a.txt"),
+	BB("grep", "-l", "-r", "one", "sub"), BB("sed", "-n", "2p", "a.txt"),
+	BB("sed", "-i", "s/one/ONE/", "a.txt"),
+	BB("awk", "{ print $2 }", "a.txt"), BB("md5sum", "a.txt"),
+	BB("sha256sum", "a.txt", "sub/c.txt"), BB("cp", "a.txt", "copy"),
+	BB("cp", "-r", "sub", "sub2"), BB("cp", "-a", "sub", "sub3"),
+	BB("mv", "a.txt", "moved"), BB("mv", "sub", "empty"),
+	BB("rm", "b.txt"), BB("rm", "-r", "sub"), BB("rm", "-rf", "sub", "nothing"),
+	BB("rm", "nothing"), BB("mkdir", "-p", "x/y/z"), BB("mkdir", "sub"),
+	BB("rmdir", "empty"), BB("rmdir", "sub"), BB("ln", "-s", "a.txt", "l"),
+	BB("ln", "a.txt", "h"), BB("readlink", "link"), BB("readlink", "a.txt"),
+	BB("touch", "new"), BB("chmod", "600", "a.txt"),
+	BB("chmod", "-R", "go-rx", "sub"), BB("stat", "-c", "%s %a %F", "a.txt"),
+	BB("stat", "-L", "-c", "%s %F", "link"), BB("test", "-f", "a.txt"),
+	BB("test", "-d", "a.txt"), BB("dd", "if=a.txt", "of=o", "bs=1", "count=3"),
+	BB("gzip", "-k", "a.txt"), BB("gzip", "-c", "b.txt"),
+	BB("hexdump", "-C", "a.txt"), BB("od", "-c", "b.txt"),
+	BB("xxd", "a.txt"), BB("basename", "/a/b/c.txt", ".txt"),
+	BB("dirname", "/a/b/c.txt"), BB("expr", "6", "*", "7"), BB("seq", "3"),
+	BB("printf", "%s-%d\n", "x", "5"), BB("echo", "hello", "world"),
+	BB("true"), BB("false"), BB("sleep", "0.05"), BB("uname", "-s"),
+	BB("id", "-u"), BB("diff", "a.txt", "b.txt"), BB("cmp", "a.txt", "b.txt"),
+	BB("comm", "a.txt", "b.txt"), BB("base64", "a.txt"),
+	BB("truncate", "-s", "2", "a.txt"), BB("cksum", "a.txt"),
+	BB("nl", "a.txt"), BB("rev", "a.txt"), BB("tac", "a.txt"),
+	BB("fold", "-w", "3", "b.txt"), BB("paste", "a.txt", "b.txt"),
+	BB("split", "-l", "2", "a.txt", "part"), BB("tee", "t1", "t2"),
+	BB("sh", "-c", "echo hi > f; read x < f; echo $x; cd sub; echo *"),
+	BB("sh", "-c", "for i in 1 2 3; do echo $i; done; exit 3"),
+	BB("sh", "-c", "test -e nothing || echo none; umask"),
+	OURS("families.musl", "files"), OURS("families.glibc", "files"),
+	OURS("families.musl", "dirs"), OURS("families.glibc", "dirs"),
+	OURS("families.musl", "fds"), OURS("families.glibc", "fds"),
+	OURS("families.musl", "clocks"), OURS("families.glibc", "clocks"),
+	OURS("families.musl", "signals"), OURS("families.glibc", "signals"),
+};
+
+/* The directory every command starts from: files, a tree, links. */
+static void make_fixture(const char *dir)
+{
+	char sub[256], empty[256];
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(empty, sizeof(empty), "%s/empty", dir);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	ck_assert_int_eq(mkdir(empty, 0755), 0);
+	write_file(dir, "a.txt", "one two\nthree four\nfive six\nseven\n");
+	write_file(dir, "b.txt", "two\ntwo\nthree\n");
+	write_file(sub, "c.txt", "one\n");
+	make_link(dir, "link", "sub/c.txt");
+}
+
+struct matrix_result {
+	int status;
+	char out[MATRIX_OUT];
+	size_t len;
+};
+
+/* Run @argv in @dir (chdir there first if @enter), stdout captured. */
+static void matrix_run(const char *dir, bool enter, char *const *argv,
+		       struct matrix_result *res)
+{
+	int pipefd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDERR_FILENO);
+		dup2(pipefd[1], STDOUT_FILENO);
+		/* Only 0, 1 and 2, as the VMM gives its program. */
+		close_range(STDERR_FILENO + 1, ~0U, 0);
+		if (enter && chdir(dir))
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	res->len = 0;
+	while ((n = read(pipefd[0], res->out + res->len,
+			 sizeof(res->out) - 1 - res->len)) > 0)
+		res->len += n;
+	res->out[res->len] = '\0';
+	close(pipefd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	res->status = WIFEXITED(status) ? WEXITSTATUS(status) :
+		      128 + WTERMSIG(status);
+}
+
+/* The program's absolute path (ours live in the object tree). */
+static void matrix_program(const struct matrix_row *row, char *path)
+{
+	ck_assert_ptr_nonnull(realpath(row->program ? program_path(row->program) :
+				       BUSYBOX, path));
+}
+
+/*
+ * One command, twice, each in its own copy of the fixture: natively,
+ * and in the VMM with the copy as --root. Same stdout, same status,
+ * same files afterwards.
+ */
+START_TEST(test_matrix)
+{
+	const struct matrix_row *row = &matrix[_i];
+	char dir[] = "/tmp/kvmlab-matrix-XXXXXX", nat[64], box[64];
+	char prog[PATH_MAX], cmd[256], vmm[PATH_MAX];
+	char *argv[MATRIX_ARGS + 8];
+	static struct matrix_result native, boxed;
+	unsigned int i, n = 0;
+
+	make_dir(dir);
+	snprintf(nat, sizeof(nat), "%s/native", dir);
+	snprintf(box, sizeof(box), "%s/vmm", dir);
+	ck_assert_int_eq(mkdir(nat, 0755), 0);
+	make_fixture(nat);
+	snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s'", nat, box);
+	ck_assert_int_eq(system(cmd), 0);
+	matrix_program(row, prog);
+
+	argv[n++] = prog;
+	for (i = 0; row->args[i]; i++)
+		argv[n++] = (char *)row->args[i];
+	argv[n] = NULL;
+	matrix_run(nat, true, argv, &native);
+
+	n = 0;
+	snprintf(vmm, sizeof(vmm), "%s", vmm_path());
+	argv[n++] = vmm;
+	argv[n++] = "--timeout";
+	argv[n++] = "5";
+	argv[n++] = "--root";
+	argv[n++] = box;
+	argv[n++] = "--elf";
+	argv[n++] = prog;
+	argv[n++] = "--";
+	for (i = 0; row->args[i]; i++)
+		argv[n++] = (char *)row->args[i];
+	argv[n] = NULL;
+	matrix_run(box, false, argv, &boxed);
+
+	snprintf(cmd, sizeof(cmd), "diff -r --no-dereference '%s' '%s' >/dev/null",
+		 nat, box);
+	i = system(cmd);
+	remove_tree(dir);
+	ck_assert_msg(native.status == boxed.status,
+		      "%s %s: status %d natively, %d in the VMM", prog,
+		      row->args[0], native.status, boxed.status);
+	ck_assert_msg(!strcmp(native.out, boxed.out),
+		      "%s %s: stdout differs: natively \"%s\", in the VMM \"%s\"",
+		      prog, row->args[0], native.out, boxed.out);
+	ck_assert_msg(i == 0, "%s %s: the files differ afterwards", prog,
+		      row->args[0]);
+}
+END_TEST
+
 void lab2_tests(void)
 {
 	TCase *unit = rubric_tcase("lab2", UNIT);
@@ -334,4 +521,5 @@ void lab2_tests(void)
 	tcase_add_test(kvm, test_unknown_syscall);
 	tcase_add_test(kvm, test_program_blocked_read);
 	tcase_add_test(kvm, test_bad_program);
+	tcase_add_loop_test(kvm, test_matrix, 0, ARRAY_SIZE(matrix));
 }

@@ -38,7 +38,11 @@ SFMASK_FLAGS	equ	0x47700		; TF IF DF IOPL NT AC cleared
 CODE32		equ	0x08
 KCODE64		equ	0x10
 KDATA		equ	0x18
-UBASE		equ	0x20
+RPL_MASK	equ	3
+UBASE		equ	(USER_DS & ~RPL_MASK) - 8
+%if (USER_CS & ~RPL_MASK) != UBASE + 16
+%error "sysret's layout: USER_CS must follow USER_DS (layout.h)"
+%endif
 STAR_HIGH	equ	(UBASE << 16) | KCODE64
 
 	bits	16
@@ -126,9 +130,10 @@ gdt:	dq	0
 	dq	0x00cf9a000000ffff	; 0x08 32-bit code
 	dq	0x00af9a000000ffff	; 0x10 64-bit kernel code
 	dq	0x00cf92000000ffff	; 0x18 kernel data
-	dq	0x00cffa000000ffff	; 0x20 32-bit user code (unused)
-	dq	0x00cff2000000ffff	; 0x28 user data
-	dq	0x00affa000000ffff	; 0x30 64-bit user code
+	times	UBASE - ($ - gdt) db 0	; fails to assemble if it moved
+	dq	0x00cffa000000ffff	; UBASE: 32-bit user code (unused)
+	dq	0x00cff2000000ffff	; USER_DS: user data
+	dq	0x00affa000000ffff	; USER_CS: 64-bit user code
 gdt_end:
 gdt_desc:
 	dw	gdt_end - gdt - 1

@@ -11,6 +11,7 @@ have() {
 	case $1 in
 	check)		pkg-config --exists check 2>/dev/null ;;
 	musl-tools)	command -v musl-gcc >/dev/null 2>&1 ;;
+	busybox-static)	test -x /bin/busybox ;;
 	linux-source-*)	test -e "/usr/src/$1.tar.xz" ;;
 	libclang-rt-*-dev)
 		# clang-N's runtimes: probe libFuzzer's archive.

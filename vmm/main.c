@@ -22,6 +22,7 @@
 #include "lab2/process.h"
 #include "core/run.h"
 #include "lab2/sandbox.h"
+#include "lab2/syscall.h"
 #include "scenario.h"
 #include "devices/simvirtio_poll.h"
 #include "core/timeout.h"
@@ -314,15 +315,12 @@ static int report_exit(struct vmm *vmm)
 {
 	const struct process *p = &vmm->proc;
 
-	if (p->nr_unknown)
-		pr_warn("the program made %llu syscalls this VMM does not implement (the first: %llu); they returned -ENOSYS",
-			(unsigned long long)p->nr_unknown,
-			(unsigned long long)p->first_unknown);
+	syscall_report_unanswered(p);
 	if (!p->exited) {
 		pr_err("the boot stub halted before the program exited");
 		return VMM_GUEST_FAILED;
 	}
-	return p->exit_status;
+	return p->status;
 }
 
 static int report_halt(struct vmm *vmm, const struct guest_plan *plan)

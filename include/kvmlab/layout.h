@@ -48,6 +48,9 @@
 #define LAB2_SYSCALL_PORT	0xf0
 #define LAB2_READY_PORT		0xf1
 #define LAB2_NR_PORTS		2
+/* Lab 2: the stub's ring-3 selectors, RPL 3 included (its GDT has them). */
+#define USER_DS			0x2b
+#define USER_CS			0x33
 
 /* Port-mapped devices. */
 #define DEBUGCON_PORT		0xe9

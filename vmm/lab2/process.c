@@ -8,6 +8,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -20,17 +21,26 @@
 #include "core/log.h"
 #include "lab2/process.h"
 #include "lab2/syscall.h"
+#include "lab2/uaccess.h"
 
-/* The stub's GDT: user data and 64-bit user code, RPL 3. */
-#define USER_DS			0x2b
-#define USER_CS			0x33
 #define USER_DPL		3
-#define PAGE			X86_PAGE_SIZE
 #define STACK_ALIGN		16
 #define AT_RANDOM_BYTES		16
 #define CLOCK_TICKS		100
-/* RFLAGS a user program may hold: CF PF AF ZF SF TF DF OF AC ID. */
-#define USER_RFLAGS		0x240dd5ULL
+/* The RFLAGS bits a user program may set (syscall saved them in R11). */
+#define RFLAGS_CF		BIT_ULL(0)
+#define RFLAGS_PF		BIT_ULL(2)
+#define RFLAGS_AF		BIT_ULL(4)
+#define RFLAGS_ZF		BIT_ULL(6)
+#define RFLAGS_SF		BIT_ULL(7)
+#define RFLAGS_TF		BIT_ULL(8)
+#define RFLAGS_DF		BIT_ULL(10)
+#define RFLAGS_OF		BIT_ULL(11)
+#define RFLAGS_AC		BIT_ULL(18)
+#define RFLAGS_ID		BIT_ULL(21)
+#define USER_RFLAGS		(RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | \
+				 RFLAGS_SF | RFLAGS_TF | RFLAGS_DF | RFLAGS_OF | \
+				 RFLAGS_AC | RFLAGS_ID)
 #define USER_RFLAGS_SET		(X86_RFLAGS_FIXED | X86_RFLAGS_IF)
 #define PLATFORM		"x86_64"
 #define PROC_MAX_ARGS		64
@@ -40,16 +50,6 @@ static const char *const guest_env[] = {
 	"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb", NULL,
 };
 
-static uint64_t align_down(uint64_t x, uint64_t a)
-{
-	return x & ~(a - 1);
-}
-
-static uint64_t align_up(uint64_t x, uint64_t a)
-{
-	return align_down(x + a - 1, a);
-}
-
 void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 		  const char *exe, FILE *trace)
 {
@@ -58,22 +58,30 @@ void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 	memset(p, 0, sizeof(*p));
 	p->mem = mem;
 	p->root_fd = root_fd;
+	p->cwd_fd = root_fd;
 	p->exe = exe;
 	p->trace = trace;
 	for (i = 0; i < PROC_MAX_FDS; i++)
-		p->fds[i] = -1;
+		p->fds[i].host = -1;
 	/* The VMM's own standard streams are the program's. */
 	for (i = 0; i <= STDERR_FILENO; i++)
-		p->fds[i] = i;
+		p->fds[i].host = i;
+	/*
+	 * A write to a closed pipe is the program's SIGPIPE (signal.c),
+	 * not the VMM's death: the host call returns EPIPE instead.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 void process_destroy(struct process *p)
 {
 	unsigned int i;
 
-	for (i = STDERR_FILENO + 1; i < PROC_MAX_FDS; i++)
-		if (p->fds[i] >= 0)
-			close(p->fds[i]);
+	for (i = 0; i < PROC_MAX_FDS; i++)
+		if (p->fds[i].host > STDERR_FILENO)
+			close(p->fds[i].host);
+	if (p->cwd_fd >= 0 && p->cwd_fd != p->root_fd)
+		close(p->cwd_fd);
 	if (p->root_fd >= 0)
 		close(p->root_fd);
 }
@@ -115,7 +123,81 @@ static void push_word(struct stack_writer *w, uint64_t v)
 	push_bytes(w, &v, sizeof(v));
 }
 
-#define NR_AUXV		16
+/* The auxiliary vector, filled by appending: no count to keep in step. */
+#define NR_AUXV		20
+
+struct auxv {
+	uint64_t entries[NR_AUXV][2];
+	unsigned int n;
+	int err;
+};
+
+static void auxv_add(struct auxv *v, uint64_t type, uint64_t value)
+{
+	if (v->n == NR_AUXV) {
+		v->err = -1;
+		return;
+	}
+	v->entries[v->n][0] = type;
+	v->entries[v->n][1] = value;
+	v->n++;
+}
+
+/* What the program learns of itself and its host (getauxval(3)). */
+static void auxv_fill(struct process *p, struct auxv *v, uint64_t random,
+		      uint64_t platform, uint64_t execfn)
+{
+	auxv_add(v, AT_PHDR, p->img.phdr);
+	auxv_add(v, AT_PHENT, p->img.phentsize);
+	auxv_add(v, AT_PHNUM, p->img.phnum);
+	auxv_add(v, AT_PAGESZ, PROC_PAGE_SIZE);
+	auxv_add(v, AT_BASE, 0);
+	auxv_add(v, AT_FLAGS, 0);
+	auxv_add(v, AT_ENTRY, p->img.entry);
+	auxv_add(v, AT_UID, getuid());
+	auxv_add(v, AT_EUID, geteuid());
+	auxv_add(v, AT_GID, getgid());
+	auxv_add(v, AT_EGID, getegid());
+	auxv_add(v, AT_CLKTCK, CLOCK_TICKS);
+	auxv_add(v, AT_SECURE, 0);
+	auxv_add(v, AT_RANDOM, random);
+	auxv_add(v, AT_PLATFORM, platform);
+	auxv_add(v, AT_EXECFN, execfn);
+}
+
+/* The strings the vectors point to, at the top of the stack. */
+struct stack_strings {
+	uint64_t argv[PROC_MAX_ARGS];
+	uint64_t envp[ARRAY_SIZE(guest_env)];
+	int argc, envc;
+	uint64_t random, platform, execfn;
+};
+
+static void push_strings(struct process *p, struct stack_writer *w,
+			 struct stack_strings *s, int argc, char *const *argv)
+{
+	uint8_t seed[AT_RANDOM_BYTES];
+	int i;
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
+		memset(seed, 0x5a, sizeof(seed));
+	s->random = push_bytes(w, seed, sizeof(seed));
+	s->platform = push_string(w, PLATFORM);
+	s->execfn = push_string(w, p->exe);
+	for (s->envc = 0; guest_env[s->envc]; s->envc++)
+		s->envp[s->envc] = push_string(w, guest_env[s->envc]);
+	for (i = 0; i < argc; i++)
+		s->argv[i] = push_string(w, argv[i]);
+	s->argc = argc;
+}
+
+/* A NULL-ended vector of @n words, pushed so that it reads upwards. */
+static void push_vector(struct stack_writer *w, const uint64_t *words, int n)
+{
+	push_word(w, 0);
+	while (n-- > 0)
+		push_word(w, words[n]);
+}
 
 /*
  * The initial stack, as Linux lays it out (System V x86-64 ABI 3.4.1):
@@ -128,65 +210,34 @@ static int build_stack(struct process *p, int argc, char *const *argv,
 	struct stack_writer w = {
 		.mem = p->mem, .sp = p->mem->size, .low = p->stack_low,
 	};
-	uint64_t argv_at[PROC_MAX_ARGS], env_at[ARRAY_SIZE(guest_env)];
-	uint64_t platform, random, execfn;
-	uint8_t seed[AT_RANDOM_BYTES];
-	uint64_t auxv[NR_AUXV][2] = {
-		{ AT_PHDR, p->img.phdr }, { AT_PHENT, p->img.phentsize },
-		{ AT_PHNUM, p->img.phnum }, { AT_PAGESZ, PAGE },
-		{ AT_BASE, 0 }, { AT_FLAGS, 0 }, { AT_ENTRY, p->img.entry },
-		{ AT_UID, getuid() }, { AT_EUID, geteuid() },
-		{ AT_GID, getgid() }, { AT_EGID, getegid() },
-		{ AT_CLKTCK, CLOCK_TICKS }, { AT_SECURE, 0 },
-	};
-	unsigned int nauxv = 13, words, i;
-	int envc;
+	struct stack_strings s;
+	struct auxv v = {};
+	unsigned int words;
 
-	if (argc > (int)ARRAY_SIZE(argv_at))
+	if (argc > (int)ARRAY_SIZE(s.argv))
 		return -1;
-	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
-		memset(seed, 0x5a, sizeof(seed));
-	random = push_bytes(&w, seed, sizeof(seed));
-	platform = push_string(&w, PLATFORM);
-	execfn = push_string(&w, p->exe);
-	for (envc = 0; guest_env[envc]; envc++)
-		env_at[envc] = push_string(&w, guest_env[envc]);
-	for (i = 0; i < (unsigned int)argc; i++)
-		argv_at[i] = push_string(&w, argv[i]);
-	auxv[nauxv][0] = AT_RANDOM;
-	auxv[nauxv++][1] = random;
-	auxv[nauxv][0] = AT_PLATFORM;
-	auxv[nauxv++][1] = platform;
-	auxv[nauxv][0] = AT_EXECFN;
-	auxv[nauxv++][1] = execfn;
+	push_strings(p, &w, &s, argc, argv);
+	auxv_fill(p, &v, s.random, s.platform, s.execfn);
+	auxv_add(&v, AT_NULL, 0);
 
-	/* argc, argv + NULL, envp + NULL, auxv + AT_NULL: RSP 16-aligned. */
-	words = 1 + argc + 1 + envc + 1 + 2 * (nauxv + 1);
-	w.sp = align_down(w.sp, STACK_ALIGN);
+	/* argc, argv + NULL, envp + NULL, auxv: RSP 16-aligned. */
+	words = 1 + argc + 1 + s.envc + 1 + 2 * v.n;
+	w.sp = ALIGN_DOWN(w.sp, STACK_ALIGN);
 	if (words % 2)
 		push_word(&w, 0);
-	push_word(&w, 0);			/* AT_NULL */
-	push_word(&w, AT_NULL);
-	for (i = nauxv; i-- > 0;) {
-		push_word(&w, auxv[i][1]);
-		push_word(&w, auxv[i][0]);
-	}
-	push_word(&w, 0);
-	for (i = envc; i-- > 0;)
-		push_word(&w, env_at[i]);
-	push_word(&w, 0);
-	for (i = argc; i-- > 0;)
-		push_word(&w, argv_at[i]);
+	push_bytes(&w, v.entries, v.n * sizeof(v.entries[0]));
+	push_vector(&w, s.envp, s.envc);
+	push_vector(&w, s.argv, argc);
 	push_word(&w, argc);
 	*rsp = w.sp;
-	return w.err;
+	return w.err || v.err ? -1 : 0;
 }
 
 int process_setup(struct process *p, const struct elf_image *img,
 		  int argc, char *const *argv)
 {
 	p->img = *img;
-	p->brk_start = align_up(img->end, PAGE);
+	p->brk_start = ALIGN(img->end, PROC_PAGE_SIZE);
 	p->brk = p->brk_start;
 	p->stack_low = p->mem->size - PROC_STACK_SIZE;
 	p->mmap_low = p->stack_low;
@@ -241,17 +292,10 @@ static int process_start(struct process *p)
 	return enter_user(p, p->img.entry, rsp);
 }
 
-static bool canonical(uint64_t addr)
-{
-	int64_t high = (int64_t)addr >> 47;
-
-	return high == 0 || high == -1;
-}
-
 int process_return_to_user(struct process *p, struct kvm_regs *regs)
 {
 	/* What syscall saved: RIP in RCX, RFLAGS in R11. */
-	if (!canonical(regs->rcx)) {
+	if (!lab2_canonical(regs->rcx)) {
 		pr_err("lab2: a syscall would return to 0x%llx, not a user address",
 		       (unsigned long long)regs->rcx);
 		return -1;

@@ -15,12 +15,21 @@
 
 #include <linux/kvm.h>
 
+#include <kvmlab/x86.h>
+
 #include "core/bus.h"
-#include "lab2/elf_loader.h"
 #include "core/guest_mem.h"
 #include "core/vcpu.h"
+#include "lab2/elf_loader.h"
 
 #define PROC_MAX_FDS		64
+#define PROC_PAGE_SIZE		X86_PAGE_SIZE
+#define PROC_NR_SIGNALS		64	/* 1 to 64: Linux's _NSIG */
+/* Syscall numbers counted one by one when unanswered; past it, "other". */
+#define PROC_NR_SYSCALLS	512
+/* The status of a program ended by a signal, as a shell reports it. */
+#define PROC_STATUS_SIGNALED	128
+#define PROC_STATUS_MASK	0xff
 #define PROC_STACK_SIZE		0x100000ULL	/* 1 MiB */
 /* The program's segments go above the stub, its tables and the IVT. */
 #define PROC_USER_BASE		0x100000ULL
@@ -28,12 +37,27 @@
 #define PROC_MEM_MAX		0x40000000ULL
 #define PROC_MEM_DEFAULT	0x4000000ULL	/* 64 MiB */
 
+/* A guest file descriptor: the host's behind it, and its FD_CLOEXEC. */
+struct lab2_fd {
+	int host;			/* -1: not open */
+	bool cloexec;
+};
+
+/* rt_sigaction's struct, as the x86-64 kernel lays it out. */
+struct lab2_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
 struct process {
 	struct guest_mem *mem;
 	struct vcpu *vcpu;
 	const char *exe;		/* what /proc/self/exe reads */
 	int root_fd;			/* the sandbox */
-	int fds[PROC_MAX_FDS];		/* guest fd -> host fd, or -1 */
+	int cwd_fd;			/* the working directory, in it */
+	struct lab2_fd fds[PROC_MAX_FDS];
 	struct elf_image img;
 	uint64_t brk_start, brk;	/* the heap grows up from brk_start */
 	uint64_t mmap_low;		/* anonymous mmaps grow down to here */
@@ -44,10 +68,14 @@ struct process {
 	struct kvm_sregs user_sregs;	/* ring 3, as entered */
 	bool entered;
 	FILE *trace;			/* --strace, or NULL */
+	struct lab2_sigaction sigactions[PROC_NR_SIGNALS];
+	uint64_t sigmask;		/* blocked signals, bit n - 1 */
+	uint64_t sigpending;		/* raised while blocked */
 	bool exited;
-	int exit_status;
-	uint64_t nr_unknown;		/* answered -ENOSYS */
-	uint64_t first_unknown;
+	int status;			/* the program's, once exited */
+	/* Syscalls answered -ENOSYS, by number, for the final warning. */
+	uint32_t unanswered[PROC_NR_SYSCALLS];
+	uint64_t unanswered_other;	/* numbers past the table */
 };
 
 void process_init(struct process *p, struct guest_mem *mem, int root_fd,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,6 +22,102 @@
 				 O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | \
 				 O_SYNC | O_PATH | O_TMPFILE | O_LARGEFILE)
 #define GUEST_MODE_BITS		07777
+
+void sandbox_fd_path(int fd, char *buf)
+{
+	snprintf(buf, SANDBOX_FD_PATH_MAX, "/proc/self/fd/%d", fd);
+}
+
+/* Where the host says descriptor @fd is, NUL-terminated: 0 or -errno. */
+static int fd_location(int fd, char *buf, size_t size)
+{
+	char link[SANDBOX_FD_PATH_MAX];
+	ssize_t len;
+
+	sandbox_fd_path(fd, link);
+	len = readlink(link, buf, size - 1);
+	if (len < 0)
+		return -errno;
+	if ((size_t)len == size - 1)
+		return -ENAMETOOLONG;
+	buf[len] = '\0';
+	return 0;
+}
+
+int sandbox_dir_path(int root, int dir, char *out, size_t size)
+{
+	char root_at[PATH_MAX], dir_at[PATH_MAX];
+	size_t len;
+	int err;
+
+	if (dir == root)
+		return snprintf(out, size, "/") < (int)size ? 0 : -ENAMETOOLONG;
+	err = fd_location(root, root_at, sizeof(root_at));
+	if (!err)
+		err = fd_location(dir, dir_at, sizeof(dir_at));
+	if (err)
+		return err;
+	/* A root of "/" is every path's prefix; else "ROOT/..." only. */
+	len = strcmp(root_at, "/") ? strlen(root_at) : 0;
+	if (strncmp(dir_at, root_at, len))
+		return -ENOENT;		/* moved out of the root meanwhile */
+	if (!dir_at[len])
+		return snprintf(out, size, "/") < (int)size ? 0 : -ENAMETOOLONG;
+	if (dir_at[len] != '/')
+		return -ENOENT;
+	if (strlen(dir_at + len) >= size)
+		return -ENAMETOOLONG;
+	strcpy(out, dir_at + len);
+	return 0;
+}
+
+int sandbox_join(int root, int dir, const char *path, char *out,
+		 size_t size)
+{
+	size_t len;
+	int err;
+
+	if (path[0] == '/' || dir == root) {
+		if (strlen(path) >= size)
+			return -ENAMETOOLONG;
+		strcpy(out, path);
+		return 0;
+	}
+	err = sandbox_dir_path(root, dir, out, size);
+	if (err)
+		return err;
+	len = strlen(out);
+	if (snprintf(out + len, size - len, "/%s", path) >= (int)(size - len))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int sandbox_parent(int root, const char *path, char *last)
+{
+	char dir[SANDBOX_PATH_MAX];
+	size_t len = strlen(path);
+	char *slash;
+
+	if (!len)
+		return -ENOENT;
+	if (len >= sizeof(dir))
+		return -ENAMETOOLONG;
+	strcpy(dir, path);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';	/* "a/b/" names b */
+	if (!strcmp(dir, "/")) {
+		strcpy(last, ".");
+		return sandbox_openat(root, "/", O_PATH | O_DIRECTORY, 0);
+	}
+	slash = strrchr(dir, '/');
+	if (strlen(slash ? slash + 1 : dir) > NAME_MAX)
+		return -ENAMETOOLONG;
+	strcpy(last, slash ? slash + 1 : dir);
+	if (!slash)
+		return sandbox_openat(root, ".", O_PATH | O_DIRECTORY, 0);
+	slash[1] = '\0';		/* keep "/" for "/name" */
+	return sandbox_openat(root, dir, O_PATH | O_DIRECTORY, 0);
+}
 
 int sandbox_open_root(const char *dir)
 {
@@ -43,7 +140,7 @@ int sandbox_openat(int dirfd, const char *path, int flags, mode_t mode)
 	/*
 	 * openat2 insists on a mode only where one is used. O_TMPFILE holds
 	 * O_DIRECTORY's bit: test all of it, or every O_DIRECTORY open
-	 * would pass a mode and fail with EINVAL (found in review).
+	 * would pass a mode and fail with EINVAL.
 	 */
 	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
 		how.mode = mode & GUEST_MODE_BITS;

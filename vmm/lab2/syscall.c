@@ -1,129 +1,131 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Syscall forwarding. The guest program's syscalls arrive here with
+ * Syscall dispatch. The guest program's syscalls arrive here with
  * their number in RAX and their arguments in RDI, RSI, RDX, R10, R8
  * and R9. Each is answered as Linux would answer it: by the host (on
  * the host's file descriptors, inside the sandbox), by the VMM (memory,
- * identity), or with -ENOSYS. Every guest pointer and length goes
- * through user_buf() before the VMM touches it.
+ * identity), or with -ENOSYS, counted for the end-of-run warning. The
+ * families live one per file (fd.c, fs.c, mm.c, signal.c, time.c);
+ * this file has the table, reading and writing, and who the program
+ * is. Every guest pointer and length goes through lab2_user_buf().
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <asm/prctl.h>
 #include <kvmlab/kernel.h>
-#include <kvmlab/x86.h>
 
 #include "core/log.h"
-#include "lab2/sandbox.h"
+#include "lab2/sys.h"
 #include "lab2/syscall.h"
+#include "lab2/uaccess.h"
 
-#define PAGE		X86_PAGE_SIZE
-#define PROC_SELF_EXE	"/proc/self/exe"
 #define PROC_PID	1
+#define PROC_PPID	0	/* as for Linux's first process */
 /* A read or write moves at most what Linux moves in one call. */
 #define RW_MAX		0x7ffff000ULL
 #define GETRANDOM_MAX	0x2000000ULL
+#define TASK_COMM_LEN	16
+/* The end-of-run warning names this many distinct syscalls at most. */
+#define UNANSWERED_SHOWN	16
+#define UNANSWERED_LIST_MAX	1024
 
-void *user_buf(struct process *p, uint64_t addr, uint64_t len)
-{
-	return guest_ptr(p->mem, addr, len);
-}
-
-/* A NUL-terminated string wholly in RAM and shorter than @size. */
-static long user_string(struct process *p, uint64_t addr, char *buf,
-			size_t size)
+long lab2_user_string(struct process *p, uint64_t addr, char *buf,
+		      size_t size)
 {
 	uint64_t room = addr < p->mem->size ? p->mem->size - addr : 0;
-	const char *s = user_buf(p, addr, room < size ? room : size);
+	uint64_t len = room < size ? room : size;
+	const char *s = lab2_user_buf(p, addr, len);
 	const char *end;
 
 	if (!s)
 		return -EFAULT;
-	end = memchr(s, '\0', room < size ? room : size);
+	end = memchr(s, '\0', len);
 	if (!end)
 		return room < size ? -EFAULT : -ENAMETOOLONG;
 	memcpy(buf, s, end - s + 1);
 	return 0;
 }
 
-/* The host fd behind guest fd @fd. */
-static int host_fd(struct process *p, uint64_t fd)
+/* ---- reading and writing ---- */
+
+/* A write to a pipe nobody reads raises SIGPIPE, as on Linux. */
+static long write_result(struct process *p, long ret)
 {
-	return fd < PROC_MAX_FDS && p->fds[fd] >= 0 ? p->fds[fd] : -EBADF;
+	ret = host_result(ret);
+	return ret == -EPIPE ? signal_raise(p, SIGPIPE, ret) : ret;
 }
 
-/* The directory a *at() call starts from: the root, or a guest fd. */
-static int host_dirfd(struct process *p, uint64_t dirfd)
+/* The fd and buffer of read, write and their p-variants, checked. */
+static long rw_args(struct process *p, const uint64_t *a, int *fd,
+		    void **buf, uint64_t *len)
 {
-	return (int)dirfd == AT_FDCWD ? p->root_fd : host_fd(p, dirfd);
+	*fd = fd_host(p, a[0]);
+	*len = a[2] < RW_MAX ? a[2] : RW_MAX;
+	*buf = lab2_user_buf(p, a[1], *len);
+	if (*fd < 0)
+		return *fd;
+	return *buf ? 0 : -EFAULT;
 }
 
-static long new_fd(struct process *p, int host)
+static SYS_DECL(read)
 {
-	unsigned int fd;
+	uint64_t len;
+	void *buf;
+	int fd;
 
-	if (host < 0)
-		return host;
-	for (fd = 0; fd < PROC_MAX_FDS; fd++) {
-		if (p->fds[fd] < 0) {
-			p->fds[fd] = host;
-			return fd;
-		}
-	}
-	close(host);
-	return -EMFILE;
+	return rw_args(p, a, &fd, &buf, &len) ?: host_result(read(fd, buf, len));
 }
 
-/* A host call's result as the guest sees it: the value, or -errno. */
-static long host_result(long ret)
+static SYS_DECL(write)
 {
-	return ret < 0 ? -errno : ret;
+	uint64_t len;
+	void *buf;
+	int fd;
+
+	return rw_args(p, a, &fd, &buf, &len) ?:
+	       write_result(p, write(fd, buf, len));
 }
 
-/* ---- files ---- */
-
-static long sys_read(struct process *p, const uint64_t *a)
+static SYS_DECL(pread64)
 {
-	int fd = host_fd(p, a[0]);
-	uint64_t len = a[2] < RW_MAX ? a[2] : RW_MAX;
-	void *buf = user_buf(p, a[1], len);
+	uint64_t len;
+	void *buf;
+	int fd;
 
-	if (fd < 0)
-		return fd;
-	if (!buf)
-		return -EFAULT;
-	return host_result(read(fd, buf, len));
+	return rw_args(p, a, &fd, &buf, &len) ?:
+	       host_result(pread(fd, buf, len, (off_t)a[3]));
 }
 
-static long sys_write(struct process *p, const uint64_t *a)
+static SYS_DECL(pwrite64)
 {
-	int fd = host_fd(p, a[0]);
-	uint64_t len = a[2] < RW_MAX ? a[2] : RW_MAX;
-	const void *buf = user_buf(p, a[1], len);
+	uint64_t len;
+	void *buf;
+	int fd;
 
-	if (fd < 0)
-		return fd;
-	if (!buf)
-		return -EFAULT;
-	return host_result(write(fd, buf, len));
+	return rw_args(p, a, &fd, &buf, &len) ?:
+	       write_result(p, pwrite(fd, buf, len, (off_t)a[3]));
 }
 
 /* readv and writev: each iovec checked, then handed to the host. */
-static long sys_rwv(struct process *p, const uint64_t *a, bool is_write)
+static long do_rwv(struct process *p, const uint64_t *a, bool is_write)
 {
-	int fd = host_fd(p, a[0]);
+	int fd = fd_host(p, a[0]);
 	const uint8_t *giov;
 	struct iovec iov[IOV_MAX];
 	uint64_t i;
@@ -132,7 +134,7 @@ static long sys_rwv(struct process *p, const uint64_t *a, bool is_write)
 		return fd;
 	if (a[2] > IOV_MAX)
 		return -EINVAL;
-	giov = user_buf(p, a[1], a[2] * sizeof(struct iovec));
+	giov = lab2_user_buf(p, a[1], a[2] * sizeof(struct iovec));
 	if (!giov)
 		return -EFAULT;
 	for (i = 0; i < a[2]; i++) {
@@ -146,193 +148,69 @@ static long sys_rwv(struct process *p, const uint64_t *a, bool is_write)
 		memcpy(&g, giov + i * sizeof(g), sizeof(g));
 		base = (uintptr_t)g.iov_base;
 		len = g.iov_len;
-		iov[i].iov_base = user_buf(p, base, len);
+		iov[i].iov_base = lab2_user_buf(p, base, len);
 		iov[i].iov_len = len;
 		if (!iov[i].iov_base && len)
 			return -EFAULT;
 	}
-	return host_result(is_write ? writev(fd, iov, a[2]) : readv(fd, iov, a[2]));
+	if (is_write)
+		return write_result(p, writev(fd, iov, a[2]));
+	return host_result(readv(fd, iov, a[2]));
 }
 
-static long sys_readv(struct process *p, const uint64_t *a)
+static SYS_DECL(readv)
 {
-	return sys_rwv(p, a, false);
+	return do_rwv(p, a, false);
 }
 
-static long sys_writev(struct process *p, const uint64_t *a)
+static SYS_DECL(writev)
 {
-	return sys_rwv(p, a, true);
+	return do_rwv(p, a, true);
 }
 
-static long do_openat(struct process *p, uint64_t dirfd, uint64_t path,
-		      uint64_t flags, uint64_t mode)
+static SYS_DECL(lseek)
 {
-	int dir = host_dirfd(p, dirfd);
-	char name[PATH_MAX];
-	long err = user_string(p, path, name, sizeof(name));
-
-	if (err)
-		return err;
-	if (dir < 0)
-		return dir;
-	return new_fd(p, sandbox_openat(dir, name, flags, mode));
-}
-
-static long sys_open(struct process *p, const uint64_t *a)
-{
-	return do_openat(p, (uint64_t)AT_FDCWD, a[0], a[1], a[2]);
-}
-
-static long sys_openat(struct process *p, const uint64_t *a)
-{
-	return do_openat(p, a[0], a[1], a[2], a[3]);
-}
-
-static long sys_close(struct process *p, const uint64_t *a)
-{
-	int fd = host_fd(p, a[0]);
-
-	if (fd < 0)
-		return fd;
-	p->fds[a[0]] = -1;
-	/* The standard streams are the VMM's own: let them be. */
-	return fd <= STDERR_FILENO ? 0 : host_result(close(fd));
-}
-
-static long sys_lseek(struct process *p, const uint64_t *a)
-{
-	int fd = host_fd(p, a[0]);
+	int fd = fd_host(p, a[0]);
 
 	return fd < 0 ? fd : host_result(lseek(fd, (off_t)a[1], (int)a[2]));
 }
 
-static long put_stat(struct process *p, uint64_t addr, const struct stat *st)
+/* sendfile: the host copies from file to file; the offset is checked. */
+static SYS_DECL(sendfile)
 {
-	void *buf = user_buf(p, addr, sizeof(*st));
+	int out = fd_host(p, a[0]), in = fd_host(p, a[1]);
+	uint64_t len = a[3] < RW_MAX ? a[3] : RW_MAX;
+	off_t off;
+	long ret;
 
-	if (!buf)
+	if (out < 0 || in < 0)
+		return -EBADF;
+	if (!a[2])
+		return write_result(p, sendfile(out, in, NULL, len));
+	if (lab2_copy_from_user(p, &off, a[2], sizeof(off)))
 		return -EFAULT;
-	memcpy(buf, st, sizeof(*st));	/* the same layout: x86-64 both */
-	return 0;
-}
-
-static long sys_fstat(struct process *p, const uint64_t *a)
-{
-	int fd = host_fd(p, a[0]);
-	struct stat st;
-
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	return put_stat(p, a[1], &st);
-}
-
-static long do_fstatat(struct process *p, uint64_t dirfd, uint64_t path,
-		       uint64_t addr, uint64_t flags)
-{
-	int dir = host_dirfd(p, dirfd);
-	char name[PATH_MAX];
-	struct stat st;
-	long err = user_string(p, path, name, sizeof(name));
-
-	if (err)
-		return err;
-	if (dir < 0)
-		return dir;
-	if (!name[0] && (flags & AT_EMPTY_PATH))
-		err = fstat(dir, &st) < 0 ? -errno : 0;
-	else
-		err = sandbox_statat(dir, name, flags, &st);
-	return err ? err : put_stat(p, addr, &st);
-}
-
-static long sys_stat(struct process *p, const uint64_t *a)
-{
-	return do_fstatat(p, (uint64_t)AT_FDCWD, a[0], a[1], 0);
-}
-
-static long sys_lstat(struct process *p, const uint64_t *a)
-{
-	return do_fstatat(p, (uint64_t)AT_FDCWD, a[0], a[1],
-			  AT_SYMLINK_NOFOLLOW);
-}
-
-static long sys_newfstatat(struct process *p, const uint64_t *a)
-{
-	return do_fstatat(p, a[0], a[1], a[2], a[3]);
-}
-
-/* No terminal here: every ioctl gets what a pipe or file would give. */
-static long sys_ioctl(struct process *p, const uint64_t *a)
-{
-	int fd = host_fd(p, a[0]);
-
-	return fd < 0 ? fd : -ENOTTY;
-}
-
-static long do_readlinkat(struct process *p, uint64_t dirfd, uint64_t path,
-			  uint64_t buf, uint64_t size)
-{
-	int dir = host_dirfd(p, dirfd);
-	char name[PATH_MAX], target[PATH_MAX];
-	long err = user_string(p, path, name, sizeof(name));
-	ssize_t len;
-	char *dst;
-
-	if (err)
-		return err;
-	if (!strcmp(name, PROC_SELF_EXE)) {
-		/* Absolute, as Linux's is: the program, at the sandbox's root. */
-		const char *base = strrchr(p->exe, '/');
-
-		len = snprintf(target, sizeof(target), "/%s",
-			       base ? base + 1 : p->exe);
-	} else {
-		int fd;
-
-		if (dir < 0)
-			return dir;
-		fd = sandbox_openat(dir, name, O_PATH | O_NOFOLLOW, 0);
-		if (fd < 0)
-			return fd;
-		len = readlinkat(fd, "", target, sizeof(target));
-		close(fd);
-		if (len < 0)
-			return -errno;
-	}
-	if ((int64_t)size <= 0)
-		return -EINVAL;
-	if ((uint64_t)len > size)
-		len = size;
-	dst = user_buf(p, buf, len);
-	if (!dst)
+	ret = write_result(p, sendfile(out, in, &off, len));
+	if (ret >= 0 && lab2_copy_to_user(p, a[2], &off, sizeof(off)))
 		return -EFAULT;
-	memcpy(dst, target, len);
-	return len;
+	return ret;
 }
 
-static long sys_readlink(struct process *p, const uint64_t *a)
+static SYS_DECL(fadvise64)
 {
-	return do_readlinkat(p, (uint64_t)AT_FDCWD, a[0], a[1], a[2]);
-}
-
-static long sys_readlinkat(struct process *p, const uint64_t *a)
-{
-	return do_readlinkat(p, a[0], a[1], a[2], a[3]);
+	return fd_host(p, a[0]) < 0 ? -EBADF : 0;	/* advice, taken */
 }
 
 /* ---- memory ---- */
 
 /* brk grows the heap up to where anonymous mmaps have reached. */
-static long sys_brk(struct process *p, const uint64_t *a)
+static SYS_DECL(brk)
 {
 	uint64_t want = a[0];
 
 	if (want < p->brk_start || want > p->mmap_low)
 		return p->brk;
 	if (want > p->brk) {
-		void *fresh = user_buf(p, p->brk, want - p->brk);
+		void *fresh = lab2_user_buf(p, p->brk, want - p->brk);
 
 		if (!fresh)
 			return p->brk;
@@ -343,7 +221,7 @@ static long sys_brk(struct process *p, const uint64_t *a)
 }
 
 /* Anonymous memory only, taken from below the stack, zeroed. */
-static long sys_mmap(struct process *p, const uint64_t *a)
+static SYS_DECL(mmap)
 {
 	uint64_t len = a[1], flags = a[3];
 	void *mem;
@@ -354,10 +232,10 @@ static long sys_mmap(struct process *p, const uint64_t *a)
 		return -EINVAL;
 	if (!len || len > p->mmap_low - p->brk)
 		return -ENOMEM;
-	len = (len + PAGE - 1) & ~(PAGE - 1);
+	len = ALIGN(len, PROC_PAGE_SIZE);
 	if (len > p->mmap_low - p->brk)
 		return -ENOMEM;
-	mem = user_buf(p, p->mmap_low - len, len);
+	mem = lab2_user_buf(p, p->mmap_low - len, len);
 	if (!mem)
 		return -ENOMEM;
 	p->mmap_low -= len;
@@ -369,33 +247,25 @@ static long sys_mmap(struct process *p, const uint64_t *a)
  * What Linux without the feature answers: rseq (glibc registers one at
  * start-up, and does without it).
  */
-static long sys_enosys(struct process *p, const uint64_t *a)
+static SYS_DECL(enosys)
 {
 	return -ENOSYS;
 }
 
-/* Identity-mapped RAM has no per-page rights and is never given back. */
-static long sys_ignored(struct process *p, const uint64_t *a)
+/* Identity-mapped RAM has no per-page rights. */
+static SYS_DECL(ignored)
 {
 	return 0;
 }
 
-static bool canonical(uint64_t addr)
-{
-	int64_t high = (int64_t)addr >> 47;
-
-	return high == 0 || high == -1;
-}
-
-static long sys_arch_prctl(struct process *p, const uint64_t *a)
+static SYS_DECL(arch_prctl)
 {
 	uint64_t *slot = NULL;
-	void *dst;
 
 	switch (a[0]) {
 	case ARCH_SET_FS:
 	case ARCH_SET_GS:
-		if (!canonical(a[1]))
+		if (!lab2_canonical(a[1]))
 			return -EPERM;
 		*(a[0] == ARCH_SET_FS ? &p->fs_base : &p->gs_base) = a[1];
 		return 0;
@@ -408,82 +278,124 @@ static long sys_arch_prctl(struct process *p, const uint64_t *a)
 	default:
 		return -EINVAL;
 	}
-	dst = user_buf(p, a[1], sizeof(*slot));
-	if (!dst)
-		return -EFAULT;
-	memcpy(dst, slot, sizeof(*slot));
-	return 0;
+	return lab2_copy_to_user(p, a[1], slot, sizeof(*slot));
 }
 
-/* ---- identity, time, randomness ---- */
+/* ---- who the program is ---- */
 
-static long sys_pid(struct process *p, const uint64_t *a)
+static SYS_DECL(getpid)
 {
 	return PROC_PID;
 }
 
-static long sys_getuid(struct process *p, const uint64_t *a)
+static SYS_DECL(getppid)
+{
+	return PROC_PPID;
+}
+
+static SYS_DECL(getuid)
 {
 	return getuid();
 }
 
-static long sys_geteuid(struct process *p, const uint64_t *a)
+static SYS_DECL(geteuid)
 {
 	return geteuid();
 }
 
-static long sys_getgid(struct process *p, const uint64_t *a)
+static SYS_DECL(getgid)
 {
 	return getgid();
 }
 
-static long sys_getegid(struct process *p, const uint64_t *a)
+static SYS_DECL(getegid)
 {
 	return getegid();
 }
 
-static long sys_uname(struct process *p, const uint64_t *a)
+static SYS_DECL(getgroups)
 {
-	struct utsname *u = user_buf(p, a[0], sizeof(*u));
+	gid_t groups[NGROUPS_MAX];
+	int n = getgroups(ARRAY_SIZE(groups), groups);
 
-	if (!u)
-		return -EFAULT;
-	memset(u, 0, sizeof(*u));
-	strcpy(u->sysname, "Linux");
-	strcpy(u->nodename, "kvmlab");
-	strcpy(u->release, "6.1.0-kvmlab");
-	strcpy(u->version, "#1");
-	strcpy(u->machine, "x86_64");
-	return 0;
+	if (n < 0)
+		return -errno;
+	if (!a[0])
+		return n;
+	if ((int)a[0] < n)
+		return -EINVAL;
+	return lab2_copy_to_user(p, a[1], groups, n * sizeof(gid_t)) ?: n;
 }
 
-static long sys_getrandom(struct process *p, const uint64_t *a)
+/* One process in its own session and group: all three are its pid. */
+static SYS_DECL(getpgid)
+{
+	return a[0] && a[0] != PROC_PID ? -ESRCH : PROC_PID;
+}
+
+static SYS_DECL(getpgrp)
+{
+	return PROC_PID;
+}
+
+/* One vCPU: the program runs on CPU 0, alone. */
+static SYS_DECL(sched_getaffinity)
+{
+	uint64_t mask = 1;
+
+	if (a[1] < sizeof(mask))
+		return -EINVAL;
+	if (lab2_copy_to_user(p, a[2], &mask, sizeof(mask)))
+		return -EFAULT;
+	return sizeof(mask);
+}
+
+/* The thread's name (PR_SET_NAME, PR_GET_NAME); nothing else is kept. */
+static SYS_DECL(prctl)
+{
+	static const char name[TASK_COMM_LEN] = "kvmlab";
+
+	switch (a[0]) {
+	case PR_SET_NAME:
+		return 0;
+	case PR_GET_NAME:
+		return lab2_copy_to_user(p, a[1], name, sizeof(name));
+	default:
+		return -EINVAL;
+	}
+}
+
+/* No children, ever: there is nothing to wait for. */
+static SYS_DECL(wait4)
+{
+	return -ECHILD;
+}
+
+static SYS_DECL(uname)
+{
+	struct utsname u = {};
+
+	strcpy(u.sysname, "Linux");
+	strcpy(u.nodename, "kvmlab");
+	strcpy(u.release, "6.1.0-kvmlab");
+	strcpy(u.version, "#1");
+	strcpy(u.machine, "x86_64");
+	return lab2_copy_to_user(p, a[0], &u, sizeof(u));
+}
+
+static SYS_DECL(getrandom)
 {
 	uint64_t len = a[1] < GETRANDOM_MAX ? a[1] : GETRANDOM_MAX;
-	void *buf = user_buf(p, a[0], len);
+	void *buf = lab2_user_buf(p, a[0], len);
 
 	if (!buf)
 		return -EFAULT;
 	return host_result(getrandom(buf, len, a[2] & GRND_NONBLOCK));
 }
 
-static long sys_clock_gettime(struct process *p, const uint64_t *a)
-{
-	struct timespec ts;
-	void *dst = user_buf(p, a[1], sizeof(ts));
-
-	if (!dst)
-		return -EFAULT;
-	if (clock_gettime((clockid_t)a[0], &ts) < 0)
-		return -errno;
-	memcpy(dst, &ts, sizeof(ts));
-	return 0;
-}
-
-static long sys_prlimit64(struct process *p, const uint64_t *a)
+static SYS_DECL(prlimit64)
 {
 	struct rlimit lim;
-	void *dst;
 
 	if (a[0] && a[0] != PROC_PID)
 		return -ESRCH;
@@ -495,48 +407,7 @@ static long sys_prlimit64(struct process *p, const uint64_t *a)
 	} else if (getrlimit((int)a[1], &lim) < 0) {
 		return -errno;
 	}
-	dst = user_buf(p, a[3], sizeof(lim));
-	if (!dst)
-		return -EFAULT;
-	memcpy(dst, &lim, sizeof(lim));
-	return 0;
-}
-
-/* ---- the end ---- */
-
-#define EXIT_STATUS_MASK	0xff
-#define EXIT_SIGNALED		128	/* as a shell reports a signal */
-#define SIGNAL_MAX		64
-
-static long sys_exit(struct process *p, const uint64_t *a)
-{
-	p->exited = true;
-	p->exit_status = a[0] & EXIT_STATUS_MASK;
-	return 0;
-}
-
-/* A signal to itself (abort, raise) ends the program, as by default. */
-static long do_kill(struct process *p, uint64_t pid, uint64_t sig)
-{
-	if (pid != PROC_PID && pid != 0)
-		return -ESRCH;
-	if (sig >= SIGNAL_MAX)
-		return -EINVAL;
-	if (!sig)
-		return 0;
-	p->exited = true;
-	p->exit_status = EXIT_SIGNALED + (int)sig;
-	return 0;
-}
-
-static long sys_kill(struct process *p, const uint64_t *a)
-{
-	return do_kill(p, a[0], a[1]);
-}
-
-static long sys_tgkill(struct process *p, const uint64_t *a)
-{
-	return do_kill(p, a[1], a[2]);
+	return lab2_copy_to_user(p, a[3], &lim, sizeof(lim));
 }
 
 /*
@@ -549,48 +420,119 @@ struct syscall_desc {
 	long (*fn)(struct process *p, const uint64_t *a);
 };
 
-#define SYS(name, args, fn)	{ name, args, fn }
+#define SYS(nr, name, args, fn)					\
+	[SYS_##nr] = { name, args, sys_##fn }
 
 static const struct syscall_desc syscalls[] = {
-	[SYS_read] = SYS("READ", "dxd", sys_read),
-	[SYS_write] = SYS("WRITE", "dxd", sys_write),
-	[SYS_open] = SYS("OPEN", "sdd", sys_open),
-	[SYS_close] = SYS("CLOSE", "d", sys_close),
-	[SYS_stat] = SYS("STAT", "sx", sys_stat),
-	[SYS_fstat] = SYS("FSTAT", "dx", sys_fstat),
-	[SYS_lstat] = SYS("LSTAT", "sx", sys_lstat),
-	[SYS_lseek] = SYS("LSEEK", "ddd", sys_lseek),
-	[SYS_mmap] = SYS("MMAP", "xxdxdd", sys_mmap),
-	[SYS_mprotect] = SYS("MPROTECT", "xxd", sys_ignored),
-	[SYS_munmap] = SYS("MUNMAP", "xx", sys_ignored),
-	[SYS_brk] = SYS("BRK", "x", sys_brk),
-	[SYS_rt_sigaction] = SYS("RT_SIGACTION", "dxxd", sys_ignored),
-	[SYS_rt_sigprocmask] = SYS("RT_SIGPROCMASK", "dxxd", sys_ignored),
-	[SYS_ioctl] = SYS("IOCTL", "dxx", sys_ioctl),
-	[SYS_readv] = SYS("READV", "dxd", sys_readv),
-	[SYS_writev] = SYS("WRITEV", "dxd", sys_writev),
-	[SYS_getpid] = SYS("GETPID", "", sys_pid),
-	[SYS_exit] = SYS("EXIT", "d", sys_exit),
-	[SYS_kill] = SYS("KILL", "dd", sys_kill),
-	[SYS_uname] = SYS("UNAME", "x", sys_uname),
-	[SYS_readlink] = SYS("READLINK", "sxd", sys_readlink),
-	[SYS_getuid] = SYS("GETUID", "", sys_getuid),
-	[SYS_getgid] = SYS("GETGID", "", sys_getgid),
-	[SYS_geteuid] = SYS("GETEUID", "", sys_geteuid),
-	[SYS_getegid] = SYS("GETEGID", "", sys_getegid),
-	[SYS_arch_prctl] = SYS("ARCH_PRCTL", "dx", sys_arch_prctl),
-	[SYS_gettid] = SYS("GETTID", "", sys_pid),
-	[SYS_set_tid_address] = SYS("SET_TID_ADDRESS", "x", sys_pid),
-	[SYS_clock_gettime] = SYS("CLOCK_GETTIME", "dx", sys_clock_gettime),
-	[SYS_exit_group] = SYS("EXIT_GROUP", "d", sys_exit),
-	[SYS_tgkill] = SYS("TGKILL", "ddd", sys_tgkill),
-	[SYS_openat] = SYS("OPENAT", "dsdd", sys_openat),
-	[SYS_newfstatat] = SYS("NEWFSTATAT", "dsxd", sys_newfstatat),
-	[SYS_readlinkat] = SYS("READLINKAT", "dsxd", sys_readlinkat),
-	[SYS_set_robust_list] = SYS("SET_ROBUST_LIST", "xd", sys_ignored),
-	[SYS_prlimit64] = SYS("PRLIMIT64", "ddxx", sys_prlimit64),
-	[SYS_getrandom] = SYS("GETRANDOM", "xdd", sys_getrandom),
-	[SYS_rseq] = SYS("RSEQ", "xddx", sys_enosys),
+	SYS(read, "READ", "dxd", read),
+	SYS(write, "WRITE", "dxd", write),
+	SYS(open, "OPEN", "sdd", open),
+	SYS(close, "CLOSE", "d", close),
+	SYS(stat, "STAT", "sx", stat),
+	SYS(fstat, "FSTAT", "dx", fstat),
+	SYS(lstat, "LSTAT", "sx", lstat),
+	SYS(poll, "POLL", "xdd", poll),
+	SYS(lseek, "LSEEK", "ddd", lseek),
+	SYS(mmap, "MMAP", "xxdxdd", mmap),
+	SYS(mprotect, "MPROTECT", "xxd", ignored),
+	SYS(munmap, "MUNMAP", "xx", ignored),
+	SYS(brk, "BRK", "x", brk),
+	SYS(rt_sigaction, "RT_SIGACTION", "dxxd", rt_sigaction),
+	SYS(rt_sigprocmask, "RT_SIGPROCMASK", "dxxd", rt_sigprocmask),
+	SYS(ioctl, "IOCTL", "dxx", ioctl),
+	SYS(pread64, "PREAD64", "dxdd", pread64),
+	SYS(pwrite64, "PWRITE64", "dxdd", pwrite64),
+	SYS(readv, "READV", "dxd", readv),
+	SYS(writev, "WRITEV", "dxd", writev),
+	SYS(access, "ACCESS", "sd", access),
+	SYS(pipe, "PIPE", "x", pipe),
+	SYS(select, "SELECT", "dxxxx", select),
+	SYS(sched_yield, "SCHED_YIELD", "", ignored),
+	SYS(madvise, "MADVISE", "xxd", ignored),
+	SYS(dup, "DUP", "d", dup),
+	SYS(sendfile, "SENDFILE", "ddxd", sendfile),
+	SYS(dup2, "DUP2", "dd", dup2),
+	SYS(nanosleep, "NANOSLEEP", "xx", nanosleep),
+	SYS(getpid, "GETPID", "", getpid),
+	SYS(exit, "EXIT", "d", exit),
+	SYS(wait4, "WAIT4", "dxdx", wait4),
+	SYS(kill, "KILL", "dd", kill),
+	SYS(uname, "UNAME", "x", uname),
+	SYS(fcntl, "FCNTL", "ddx", fcntl),
+	SYS(fsync, "FSYNC", "d", fsync),
+	SYS(fdatasync, "FDATASYNC", "d", fsync),
+	SYS(truncate, "TRUNCATE", "sd", truncate),
+	SYS(ftruncate, "FTRUNCATE", "dd", ftruncate),
+	SYS(getcwd, "GETCWD", "xd", getcwd),
+	SYS(chdir, "CHDIR", "s", chdir),
+	SYS(fchdir, "FCHDIR", "d", fchdir),
+	SYS(rename, "RENAME", "ss", rename),
+	SYS(mkdir, "MKDIR", "sd", mkdir),
+	SYS(rmdir, "RMDIR", "s", rmdir),
+	SYS(creat, "CREAT", "sd", creat),
+	SYS(link, "LINK", "ss", link),
+	SYS(unlink, "UNLINK", "s", unlink),
+	SYS(symlink, "SYMLINK", "ss", symlink),
+	SYS(readlink, "READLINK", "sxd", readlink),
+	SYS(chmod, "CHMOD", "sd", chmod),
+	SYS(fchmod, "FCHMOD", "dd", fchmod),
+	SYS(chown, "CHOWN", "sdd", chown),
+	SYS(fchown, "FCHOWN", "ddd", fchown),
+	SYS(lchown, "LCHOWN", "sdd", lchown),
+	SYS(umask, "UMASK", "d", umask),
+	SYS(gettimeofday, "GETTIMEOFDAY", "xx", gettimeofday),
+	SYS(getuid, "GETUID", "", getuid),
+	SYS(getgid, "GETGID", "", getgid),
+	SYS(geteuid, "GETEUID", "", geteuid),
+	SYS(getegid, "GETEGID", "", getegid),
+	SYS(setpgid, "SETPGID", "dd", ignored),
+	SYS(getppid, "GETPPID", "", getppid),
+	SYS(getpgrp, "GETPGRP", "", getpgrp),
+	SYS(getgroups, "GETGROUPS", "dx", getgroups),
+	SYS(getpgid, "GETPGID", "d", getpgid),
+	SYS(getsid, "GETSID", "d", getpgid),
+	SYS(sigaltstack, "SIGALTSTACK", "xx", sigaltstack),
+	SYS(statfs, "STATFS", "sx", statfs),
+	SYS(fstatfs, "FSTATFS", "dx", fstatfs),
+	SYS(prctl, "PRCTL", "dx", prctl),
+	SYS(arch_prctl, "ARCH_PRCTL", "dx", arch_prctl),
+	SYS(sync, "SYNC", "", ignored),
+	SYS(gettid, "GETTID", "", getpid),
+	SYS(tkill, "TKILL", "dd", tkill),
+	SYS(time, "TIME", "x", time),
+	SYS(sched_getaffinity, "SCHED_GETAFFINITY", "ddx", sched_getaffinity),
+	SYS(getdents64, "GETDENTS64", "dxd", getdents64),
+	SYS(set_tid_address, "SET_TID_ADDRESS", "x", getpid),
+	SYS(fadvise64, "FADVISE64", "dddd", fadvise64),
+	SYS(clock_gettime, "CLOCK_GETTIME", "dx", clock_gettime),
+	SYS(clock_getres, "CLOCK_GETRES", "dx", clock_getres),
+	SYS(clock_nanosleep, "CLOCK_NANOSLEEP", "ddxx", clock_nanosleep),
+	SYS(exit_group, "EXIT_GROUP", "d", exit),
+	SYS(tgkill, "TGKILL", "ddd", tgkill),
+	SYS(openat, "OPENAT", "dsdd", openat),
+	SYS(mkdirat, "MKDIRAT", "dsd", mkdirat),
+	SYS(mknodat, "MKNODAT", "dsdd", mknodat),
+	SYS(fchownat, "FCHOWNAT", "dsddd", fchownat),
+	SYS(newfstatat, "NEWFSTATAT", "dsxd", newfstatat),
+	SYS(unlinkat, "UNLINKAT", "dsd", unlinkat),
+	SYS(renameat, "RENAMEAT", "dsds", renameat),
+	SYS(linkat, "LINKAT", "dsdsd", linkat),
+	SYS(symlinkat, "SYMLINKAT", "sds", symlinkat),
+	SYS(readlinkat, "READLINKAT", "dsxd", readlinkat),
+	SYS(fchmodat, "FCHMODAT", "dsd", fchmodat),
+	SYS(faccessat, "FACCESSAT", "dsd", faccessat),
+	SYS(pselect6, "PSELECT6", "dxxxxx", pselect6),
+	SYS(ppoll, "PPOLL", "xdxxd", ppoll),
+	SYS(set_robust_list, "SET_ROBUST_LIST", "xd", ignored),
+	SYS(utimensat, "UTIMENSAT", "dsxd", utimensat),
+	SYS(dup3, "DUP3", "ddd", dup3),
+	SYS(pipe2, "PIPE2", "xd", pipe2),
+	SYS(prlimit64, "PRLIMIT64", "ddxx", prlimit64),
+	SYS(renameat2, "RENAMEAT2", "dsdsd", renameat2),
+	SYS(getrandom, "GETRANDOM", "xdd", getrandom),
+	SYS(statx, "STATX", "dsddx", statx),
+	SYS(rseq, "RSEQ", "xddx", enosys),
+	SYS(faccessat2, "FACCESSAT2", "dsdd", faccessat2),
 };
 
 /* The lab's log line: "OPEN ./ay_caramba 32834 511 - return 3". */
@@ -602,13 +544,16 @@ static void trace(struct process *p, const struct syscall_desc *d,
 
 	if (d)
 		fprintf(p->trace, "%s", d->name);
+	else if (syscall_name(nr))
+		fprintf(p->trace, "%s (not answered)", syscall_name(nr));
 	else
-		fprintf(p->trace, "SYSCALL_%llu", (unsigned long long)nr);
+		fprintf(p->trace, "SYSCALL_%llu (not answered)",
+			(unsigned long long)nr);
 	for (i = 0; d && d->args[i]; i++) {
 		if (d->args[i] == 'x')
 			fprintf(p->trace, " %llx", (unsigned long long)a[i]);
 		else if (d->args[i] == 's' &&
-			 !user_string(p, a[i], str, sizeof(str)))
+			 !lab2_user_string(p, a[i], str, sizeof(str)))
 			fprintf(p->trace, " %s", str);
 		else if (d->args[i] == 's')
 			fprintf(p->trace, " (bad string at %llx)",
@@ -632,13 +577,64 @@ long syscall_dispatch(struct process *p, uint64_t nr,
 	if (d) {
 		ret = d->fn(p, args);
 	} else {
-		if (!p->nr_unknown++)
-			p->first_unknown = nr;
+		if (nr < PROC_NR_SYSCALLS)
+			p->unanswered[nr]++;
+		else
+			p->unanswered_other++;
 		ret = -ENOSYS;
 	}
 	if (p->trace)
 		trace(p, d, nr, args, ret);
 	return ret;
+}
+
+/* Append to the warning's list, as far as it has room. */
+static void __printf(3, 4) list_add(char *list, size_t *len,
+				    const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= UNANSWERED_LIST_MAX)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(list + *len, UNANSWERED_LIST_MAX - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len += n;
+}
+
+void syscall_report_unanswered(const struct process *p)
+{
+	char list[UNANSWERED_LIST_MAX] = "";
+	uint64_t total = p->unanswered_other;
+	unsigned int nr, shown = 0;
+	size_t len = 0;
+
+	for (nr = 0; nr < PROC_NR_SYSCALLS; nr++) {
+		const char *name = syscall_name(nr);
+
+		if (!p->unanswered[nr])
+			continue;
+		total += p->unanswered[nr];
+		if (shown++ == UNANSWERED_SHOWN)
+			list_add(list, &len, ", ...");
+		if (shown > UNANSWERED_SHOWN)
+			continue;
+		if (name)
+			list_add(list, &len, "%s%s x%u", shown > 1 ? ", " : "",
+				 name, p->unanswered[nr]);
+		else
+			list_add(list, &len, "%ssyscall %u x%u",
+				 shown > 1 ? ", " : "", nr, p->unanswered[nr]);
+	}
+	if (p->unanswered_other)
+		list_add(list, &len, "%ssyscalls past %u x%llu",
+			 shown ? ", " : "", PROC_NR_SYSCALLS - 1,
+			 (unsigned long long)p->unanswered_other);
+	if (total)
+		pr_warn("the program made %llu syscalls this VMM does not implement, answered -ENOSYS: %s",
+			(unsigned long long)total, list);
 }
 
 int syscall_handle(struct process *p)

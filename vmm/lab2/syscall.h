@@ -20,7 +20,10 @@ long syscall_dispatch(struct process *p, uint64_t nr,
 /* The stub's syscall port: read the registers, answer, return. */
 int syscall_handle(struct process *p);
 
-/* The guest memory [addr, addr + len), or NULL: the one check. */
-void *user_buf(struct process *p, uint64_t addr, uint64_t len);
+/* The x86-64 name of syscall @nr ("prctl"), or NULL. */
+const char *syscall_name(uint64_t nr);
+
+/* At the end of the run: each unanswered syscall once, with its count. */
+void syscall_report_unanswered(const struct process *p);
 
 #endif /* VMM_SYSCALL_H */
