@@ -6,6 +6,7 @@
 # exits, the KVM_RUN calls and the wall time of each, and their ratio.
 # Exit counts are exact; times depend on the host (nested KVM runs the
 # guest's kernel-mode code slowly, so compare the two, not the absolute).
+# Then Lab 2: a syscall against a port exit, and a program's start-up.
 set -eu
 
 vmm=$1
@@ -47,3 +48,66 @@ run polling --poll
 e=$(count "$tmp/exits.err" exits)
 p=$(count "$tmp/polling.err" exits)
 echo "  polling makes $((e / p)) times fewer exits ($e against $p)"
+
+# Lab 2: one syscall round trip (ring 3 -> the stub's port -> the VMM's
+# answer -> ring 3) against one bare port exit, measured here and now;
+# and the start-up of a static program against the same program run
+# natively. Needs the checker's programs (make checker) and busybox.
+objtree=$(cd "$(dirname "$vmm")/.." && pwd)
+loop=$objtree/checker/programs/syscall_loop.musl
+storm=$objtree/checker/guests/port_loop.bin
+syscalls=20000
+starts=50
+
+now() {
+	date +%s.%N
+}
+
+# Seconds for one run of the command, the best of three.
+best_of_3() {
+	best=
+	for _ in 1 2 3; do
+		t0=$(now)
+		"$@" >/dev/null 2>&1 || true
+		t=$(awk "BEGIN { print $(now) - $t0 }")
+		best=$(awk "BEGIN { b = \"$best\"; print (b == \"\" || $t < b) ? $t : b }")
+	done
+	echo "$best"
+}
+
+if [ ! -x "$loop" ] || [ ! -e "$storm" ] || [ ! -x /bin/busybox ]; then
+	echo "Lab 2: skipped (run make checker first, and install busybox-static)"
+	exit 0
+fi
+
+# Port exits: a guest that only reads an unclaimed port, for a second.
+"$vmm" --timeout 1 --stats=json --mode protected --load "$storm" \
+	>/dev/null 2>"$tmp/storm.err" || true
+exits=$(count "$tmp/storm.err" exits)
+exit_us=$(awk "BEGIN { printf \"%.1f\", 1e6 / $exits }")
+
+echo "Lab 2, $syscalls syscalls (getppid) against $exits port exits in 1 s:"
+for mode in sync ioctl; do
+	if [ $mode = ioctl ]; then
+		export KVMLAB_NO_SYNC_REGS=1
+	fi
+	t0=$(best_of_3 "$vmm" --elf "$loop" -- 0)
+	tn=$(best_of_3 "$vmm" --elf "$loop" -- $syscalls)
+	unset KVMLAB_NO_SYNC_REGS
+	us=$(awk "BEGIN { printf \"%.1f\", ($tn - $t0) * 1e6 / $syscalls }")
+	printf '  %-6s one syscall %6s us, one port exit %6s us: %s times\n' \
+		"$mode" "$us" "$exit_us" \
+		"$(awk "BEGIN { printf \"%.1f\", $us / $exit_us }")"
+done
+
+t0=$(now)
+for _ in $(seq $starts); do
+	/bin/busybox true
+done
+native=$(awk "BEGIN { printf \"%.2f\", ($(now) - $t0) * 1000 / $starts }")
+t0=$(now)
+for _ in $(seq $starts); do
+	"$vmm" --elf /bin/busybox -- true
+done
+boxed=$(awk "BEGIN { printf \"%.2f\", ($(now) - $t0) * 1000 / $starts }")
+echo "  busybox true: $boxed ms in the VMM, $native ms natively ($starts runs each)"

@@ -140,7 +140,7 @@ static int load_program(struct vmm *vmm, const struct vmm_options *opts,
 	process_init(&vmm->proc, mem, root, plan->name,
 		     opts->strace ? stderr : NULL);
 	if (process_setup(&vmm->proc, &img, argc, vmm->argv) ||
-	    process_register(&vmm->proc, &vmm->vm.pio))
+	    process_register(&vmm->proc, &vmm->vm))
 		return -1;
 	return 0;
 }

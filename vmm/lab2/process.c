@@ -9,7 +9,9 @@
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -43,6 +45,8 @@
 				 RFLAGS_AC | RFLAGS_ID)
 #define USER_RFLAGS_SET		(X86_RFLAGS_FIXED | X86_RFLAGS_IF)
 #define PLATFORM		"x86_64"
+/* What a syscall reads and writes: the registers and the segments. */
+#define SYNC_REGS_NEEDED	(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
 #define PROC_MAX_ARGS		64
 
 /* A fixed, small environment: the host's is none of the guest's business. */
@@ -272,6 +276,9 @@ static int enter_user(struct process *p, uint64_t rip, uint64_t rsp)
 	if (vcpu_set_sregs(p->vcpu, &p->user_sregs) ||
 	    vcpu_set_regs(p->vcpu, &regs))
 		return -1;
+	/* From now on KVM hands over the registers at every exit. */
+	if (p->sync_regs)
+		p->vcpu->run->kvm_valid_regs = SYNC_REGS_NEEDED;
 	p->entered = true;
 	return 0;
 }
@@ -292,6 +299,32 @@ static int process_start(struct process *p)
 	return enter_user(p, p->img.entry, rsp);
 }
 
+int process_get_regs(struct process *p, struct kvm_regs *regs)
+{
+	if (!p->sync_regs)
+		return vcpu_get_regs(p->vcpu, regs);
+	*regs = p->vcpu->run->s.regs.regs;
+	return 0;
+}
+
+/*
+ * The registers for the next KVM_RUN: through kvm_run's sync area,
+ * which KVM loads on entry (no ioctl), or KVM_SET_SREGS and
+ * KVM_SET_REGS where the host lacks it.
+ */
+static int set_user_regs(struct process *p, const struct kvm_regs *regs)
+{
+	struct kvm_run *run = p->vcpu->run;
+
+	if (!p->sync_regs)
+		return vcpu_set_sregs(p->vcpu, &p->user_sregs) ||
+		       vcpu_set_regs(p->vcpu, regs) ? -1 : 0;
+	run->s.regs.regs = *regs;
+	run->s.regs.sregs = p->user_sregs;
+	run->kvm_dirty_regs = SYNC_REGS_NEEDED;
+	return 0;
+}
+
 int process_return_to_user(struct process *p, struct kvm_regs *regs)
 {
 	/* What syscall saved: RIP in RCX, RFLAGS in R11. */
@@ -304,10 +337,7 @@ int process_return_to_user(struct process *p, struct kvm_regs *regs)
 	regs->rflags = (regs->r11 & USER_RFLAGS) | USER_RFLAGS_SET;
 	p->user_sregs.fs.base = p->fs_base;
 	p->user_sregs.gs.base = p->gs_base;
-	if (vcpu_set_sregs(p->vcpu, &p->user_sregs) ||
-	    vcpu_set_regs(p->vcpu, regs))
-		return -1;
-	return 0;
+	return set_user_regs(p, regs);
 }
 
 /* The stub's two ports: "ready" and "syscall". Writes only. */
@@ -330,8 +360,17 @@ static int process_port(void *opaque, uint64_t offset, uint8_t *data,
 	return syscall_handle(p);
 }
 
-int process_register(struct process *p, struct bus *pio)
+/* Can the registers travel in kvm_run (KVM_CAP_SYNC_REGS)? */
+static bool has_sync_regs(int vm_fd)
 {
-	return bus_register(pio, "lab2", LAB2_PORT_BASE, LAB2_NR_PORTS,
+	int fields = ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+
+	return fields > 0 && (fields & SYNC_REGS_NEEDED) == SYNC_REGS_NEEDED;
+}
+
+int process_register(struct process *p, struct vm *vm)
+{
+	p->sync_regs = !getenv(PROC_NO_SYNC_REGS_ENV) && has_sync_regs(vm->fd);
+	return bus_register(&vm->pio, "lab2", LAB2_PORT_BASE, LAB2_NR_PORTS,
 			    process_port, p);
 }

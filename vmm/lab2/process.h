@@ -20,6 +20,7 @@
 #include "core/bus.h"
 #include "core/guest_mem.h"
 #include "core/vcpu.h"
+#include "core/vm.h"
 #include "lab2/elf_loader.h"
 
 #define PROC_MAX_FDS		64
@@ -36,6 +37,8 @@
 /* The stub maps the first GiB: all the RAM a program may have. */
 #define PROC_MEM_MAX		0x40000000ULL
 #define PROC_MEM_DEFAULT	0x4000000ULL	/* 64 MiB */
+/* Set, it makes the VMM use the register ioctls (for make bench). */
+#define PROC_NO_SYNC_REGS_ENV	"KVMLAB_NO_SYNC_REGS"
 
 /* A guest file descriptor: the host's behind it, and its FD_CLOEXEC. */
 struct lab2_fd {
@@ -67,6 +70,7 @@ struct process {
 	char *const *argv;
 	struct kvm_sregs user_sregs;	/* ring 3, as entered */
 	bool entered;
+	bool sync_regs;			/* registers through kvm_run */
 	FILE *trace;			/* --strace, or NULL */
 	struct lab2_sigaction sigactions[PROC_NR_SIGNALS];
 	uint64_t sigmask;		/* blocked signals, bit n - 1 */
@@ -86,7 +90,14 @@ void process_destroy(struct process *p);
 int process_setup(struct process *p, const struct elf_image *img,
 		  int argc, char *const *argv);
 
-int process_register(struct process *p, struct bus *pio);
+/*
+ * The stub's ports on @vm's bus; and whether the registers can travel
+ * in kvm_run (KVM_CAP_SYNC_REGS), unless KVMLAB_NO_SYNC_REGS is set.
+ */
+int process_register(struct process *p, struct vm *vm);
+
+/* The registers of the syscall that just exited. */
+int process_get_regs(struct process *p, struct kvm_regs *regs);
 
 /* Back to ring 3 after a syscall, with @regs (rax holds the result). */
 int process_return_to_user(struct process *p, struct kvm_regs *regs);

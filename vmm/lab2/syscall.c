@@ -642,7 +642,7 @@ int syscall_handle(struct process *p)
 	struct kvm_regs regs;
 	uint64_t args[SYSCALL_NR_ARGS];
 
-	if (vcpu_get_regs(p->vcpu, &regs))
+	if (process_get_regs(p, &regs))
 		return -1;
 	args[0] = regs.rdi;
 	args[1] = regs.rsi;
