@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <kvmlab/kernel.h>
+
 #include "lab2/elf_loader.h"
 
-static int __attribute__((format(printf, 2, 3)))
+static int __printf(2, 3)
 refuse(char *err, const char *fmt, ...)
 {
 	va_list ap;
