@@ -116,11 +116,18 @@ run: vmm
 
 # The grader (Check): the rubric's tests on KVM and without it. ITEM=id
 # grades one item. Results: checker/results/, transcripts: checker/logs/.
+# REQUIREMENTS=1 prints the requirement table instead, and each
+# requirement's tests.
 PHONY += check
+ifneq ($(REQUIREMENTS),)
+check: checker
+	$(Q)KVMLAB_REQUIREMENTS=1 $(checker)
+else
 check: checker
 	$(Q)rm -rf $(objtree)/checker/logs
 	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) KVMLAB_ITEM=$(ITEM) \
 		$(srctree)/tools/grade.sh $(checker) $(objtree)/checker/results
+endif
 
 # checkpatch, sparse (C=2) and cppcheck, on the tree and on the files the
 # TODO=1 skeleton changes (it holds every stub): non-zero on any finding.

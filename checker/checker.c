@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "requirements.h"
 #include "rubric.h"
 #include "tests.h"
 
@@ -40,30 +41,6 @@ static bool kvm_usable(char *why, size_t len)
 	return false;
 }
 
-/*
- * Some hosts cannot run 32-bit paging at all (nested KVM); the VMM says
- * so with status 77. Ask once, and grade paged mode only where it can
- * run, so that its test can fail where it should.
- */
-static void probe_paged_mode(char *why, size_t len)
-{
-	struct vmm_run *r = malloc(sizeof(*r));
-
-	if (!r)
-		return;
-	run_vmm(r, "probe_paged_mode", NULL,
-		(const char *const[]){ VMM_TIMEOUT_ARG, "paged", NULL });
-	if (r->status == VMM_UNSUPPORTED) {
-		/* The VMM's one line, without "vmm: " and the newline. */
-		const char *line = strncmp(r->err, "vmm: ", 5) ? r->err :
-								  r->err + 5;
-
-		snprintf(why, len, "%.*s", (int)strcspn(line, "\n"), line);
-		rubric_skip_kvm("paged_mode", why);
-	}
-	free(r);
-}
-
 static void register_tests(void)
 {
 	unit_tests();
@@ -75,6 +52,8 @@ static void register_tests(void)
 	kvm_ioctls_tests();
 	hostile_tests();
 	host_tests();
+	setup_tests();
+	profiling_tests();
 }
 
 static const char *results_path(const char *file)
@@ -113,7 +92,7 @@ static const char *selected_item(void)
 
 int main(void)
 {
-	static char no_kvm[REASON_MAX], no_paging[REASON_MAX];
+	static char no_kvm[REASON_MAX];
 	const char *only = selected_item();
 	bool have_kvm = kvm_usable(no_kvm, sizeof(no_kvm));
 	struct rubric_item *items;
@@ -122,6 +101,10 @@ int main(void)
 	SRunner *sr;
 
 	register_tests();
+	if (getenv("KVMLAB_REQUIREMENTS") && *getenv("KVMLAB_REQUIREMENTS")) {
+		requirements_print(stdout);
+		return EXIT_SUCCESS;
+	}
 	items = rubric_items(&n);
 	if (!have_kvm) {
 		unsigned int i;
@@ -130,8 +113,6 @@ int main(void)
 		for (i = 0; i < n; i++)
 			if (items[i].tcase[KVM])
 				rubric_skip_kvm(items[i].id, "no KVM");
-	} else if (!only || !strcmp(only, "paged_mode")) {
-		probe_paged_mode(no_paging, sizeof(no_paging));
 	}
 
 	sr = srunner_create(NULL);

@@ -4,30 +4,152 @@
  * results Check gathers in its forked children map back to the rubric
  * without any state shared with them.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <kvmlab/kernel.h>
 
+#include "requirements.h"
 #include "rubric.h"
 
 #define REPORT_WIDTH	26	/* title and dots */
 
+/*
+ * The dependencies: every run goes through task 1's VM set-up and exit
+ * loop; SIMVIRTIO's guest runs in long mode; polling moves SIMVIRTIO's
+ * queues with its driver. An item that fails while an item it needs
+ * failed too is "not graded", with the reason, rather than blamed.
+ */
+#define NEEDS_REAL	"real_mode", "it runs on task 1's VM, vCPU and exit loop, which failed"
+#define NEEDS_LONG	"long_mode", "its guest runs in long mode, which failed"
+#define NEEDS_SVIO	"simvirtio", "it moves SIMVIRTIO's queues with task 3's device and driver, which failed"
+
+#define DEP(dep)	__DEP(dep)
+#define __DEP(id, why)	.depends = id, .depends_why = why
+
 static struct rubric_item items[] = {
 	{ .id = "real_mode", .title = "real mode", .points = 30 },
-	{ .id = "long_mode", .title = "long mode", .points = 20 },
-	{ .id = "simvirtio", .title = "SIMVIRTIO", .points = 30 },
-	{ .id = "polling", .title = "polling", .points = 10 },
-	{ .id = "exit_profiling", .title = "exit profiling", .points = 10 },
-	{ .id = "protected_mode", .title = "protected mode" },
-	{ .id = "paged_mode", .title = "paged mode" },
-	{ .id = "lab1", .title = "Lab 1" },
-	{ .id = "com1_input", .title = "COM1 input" },
-	{ .id = "lab2", .title = "Lab 2" },
-	{ .id = "kvm_ioctls", .title = "kvm-ioctls examples" },
-	{ .id = "hostile", .title = "hostile guests" },
-	{ .id = "robustness", .title = "robustness" },
+	{ .id = "long_mode", .title = "long mode", .points = 20,
+	  DEP(NEEDS_REAL) },
+	{ .id = "simvirtio", .title = "SIMVIRTIO", .points = 30,
+	  DEP(NEEDS_LONG) },
+	{ .id = "polling", .title = "polling", .points = 10, DEP(NEEDS_SVIO) },
+	{ .id = "exit_profiling", .title = "exit profiling", .points = 10,
+	  DEP(NEEDS_REAL) },
+	{ .id = "protected_mode", .title = "protected mode", DEP(NEEDS_REAL) },
+	{ .id = "paged_mode", .title = "paged mode", DEP(NEEDS_REAL) },
+	{ .id = "lab1", .title = "Lab 1", DEP(NEEDS_REAL) },
+	{ .id = "com1_input", .title = "COM1 input", DEP(NEEDS_REAL) },
+	{ .id = "lab2", .title = "Lab 2", DEP(NEEDS_REAL) },
+	{ .id = "kvm_ioctls", .title = "kvm-ioctls examples", DEP(NEEDS_REAL) },
+	{ .id = "hostile", .title = "hostile guests", DEP(NEEDS_REAL) },
+	{ .id = "robustness", .title = "robustness", DEP(NEEDS_REAL) },
 };
+
+/*
+ * Which item a forked test belongs to: each item's test cases get a
+ * checked fixture (run in the test's process) that says so.
+ */
+static struct rubric_item *current;
+
+#define ENTER(n)							\
+	static void enter_##n(void)					\
+	{								\
+		current = &items[n];					\
+	}
+ENTER(0) ENTER(1) ENTER(2) ENTER(3) ENTER(4) ENTER(5) ENTER(6) ENTER(7)
+ENTER(8) ENTER(9) ENTER(10) ENTER(11) ENTER(12)
+
+static void (*const enter[])(void) = {
+	enter_0, enter_1, enter_2, enter_3, enter_4, enter_5, enter_6,
+	enter_7, enter_8, enter_9, enter_10, enter_11, enter_12,
+};
+
+static_assert(ARRAY_SIZE(enter) == ARRAY_SIZE(items),
+	      "one fixture per rubric item");
+
+struct rubric_item *rubric_current(void)
+{
+	return current;
+}
+
+/* checker/results/.KIND-ID, where a test's process leaves a mark. */
+static const char *marker(const char *kind, const struct rubric_item *item)
+{
+	static char path[4096];
+	const char *obj = getenv("KVMLAB_OBJTREE");
+
+	snprintf(path, sizeof(path), "%s/checker/results",
+		 obj && *obj ? obj : ".");
+	mkdir(path, 0755);
+	snprintf(path + strlen(path), sizeof(path) - strlen(path),
+		 "/.%s-%s", kind, item->id);
+	return path;
+}
+
+void rubric_mark_hung(const struct rubric_item *item)
+{
+	FILE *f = item ? fopen(marker("hung", item), "w") : NULL;
+
+	if (f)
+		fclose(f);
+}
+
+/*
+ * An extra item also gives up when an item it needs hung: it does not
+ * count, and grading a hanging submission must stay short.
+ */
+bool rubric_hung(const struct rubric_item *item)
+{
+	while (item) {
+		if (access(marker("hung", item), F_OK) == 0)
+			return true;
+		if (item->points || !item->depends)
+			return false;
+		item = rubric_find(item->depends);
+	}
+	return false;
+}
+
+void rubric_mark_not_run(const struct rubric_item *item, const char *why)
+{
+	FILE *f = item ? fopen(marker("notrun", item), "w") : NULL;
+
+	if (f) {
+		fputs(why, f);
+		fclose(f);
+	}
+}
+
+static void read_markers(struct rubric_item *item)
+{
+	static char why[ARRAY_SIZE(items)][256];
+	size_t i = item - items, n;
+	FILE *f = fopen(marker("notrun", item), "r");
+
+	if (f) {
+		n = fread(why[i], 1, sizeof(why[i]) - 1, f);
+		why[i][n] = '\0';
+		fclose(f);
+		item->not_run = why[i];
+		unlink(marker("notrun", item));
+	}
+	if (access(marker("hung", item), F_OK) == 0)
+		unlink(marker("hung", item));
+}
+
+static void clear_markers(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(items); i++) {
+		unlink(marker("notrun", &items[i]));
+		unlink(marker("hung", &items[i]));
+	}
+}
 
 static const char *const kind_names[] = { [UNIT] = "unit", [KVM] = "kvm" };
 
@@ -63,6 +185,8 @@ TCase *rubric_tcase(const char *id, enum test_kind kind)
 			 kind_names[kind]);
 		item->tcase[kind] = tcase_create(name);
 		tcase_set_timeout(item->tcase[kind], TEST_TIMEOUT);
+		tcase_add_checked_fixture(item->tcase[kind],
+					  enter[item - items], NULL);
 	}
 	return item->tcase[kind];
 }
@@ -76,6 +200,7 @@ void rubric_add_suites(SRunner *sr, const char *only, bool have_kvm)
 {
 	unsigned int i;
 
+	clear_markers();
 	for (i = 0; i < ARRAY_SIZE(items); i++) {
 		struct rubric_item *item = &items[i];
 		Suite *s;
@@ -109,6 +234,34 @@ static bool selected(const struct rubric_item *item, const char *only)
 	return !only || !strcmp(only, item->id);
 }
 
+/* Keep the requirement a failure names, once per item. */
+static void note_failure(struct rubric_item *item, const char *msg)
+{
+	const struct requirement *req = requirement_of_message(msg);
+	unsigned int i;
+
+	if (!req) {
+		item->unnamed_failures++;
+		return;
+	}
+	for (i = 0; i < item->nfailed_reqs; i++)
+		if (!strcmp(item->failed_reqs[i], req->id))
+			return;
+	if (item->nfailed_reqs < ITEM_MAX_FAILED_REQS)
+		item->failed_reqs[item->nfailed_reqs++] = req->id;
+}
+
+static bool prerequisite_failed(const struct rubric_item *item)
+{
+	const struct rubric_item *dep;
+
+	if (!item->depends)
+		return false;
+	dep = rubric_find(item->depends);
+	return dep && (dep->state == ITEM_FAILED ||
+		       dep->state == ITEM_NOT_GRADED);
+}
+
 int rubric_score(SRunner *sr, const char *only, int *score, int *max)
 {
 	TestResult **results = srunner_results(sr);
@@ -120,20 +273,26 @@ int rubric_score(SRunner *sr, const char *only, int *score, int *max)
 
 		if (!item)
 			continue;
-		if (tr_rtype(results[i]) == CK_PASS)
+		if (tr_rtype(results[i]) == CK_PASS) {
 			item->passed++;
-		else
+		} else {
 			item->failed++;
+			note_failure(item, tr_msg(results[i]));
+		}
 	}
 	free(results);
 	*score = 0;
 	*max = 0;
+	/* In order: an item's prerequisites come before it. */
 	for (j = 0; j < ARRAY_SIZE(items); j++) {
 		struct rubric_item *item = &items[j];
 
 		if (!selected(item, only))
 			continue;
-		if (item->failed)
+		read_markers(item);
+		if (item->failed && prerequisite_failed(item))
+			item->state = ITEM_NOT_GRADED;
+		else if (item->failed)
 			item->state = ITEM_FAILED;
 		else if (item->not_run || !item->passed)
 			item->state = ITEM_NOT_RUN;
@@ -143,7 +302,7 @@ int rubric_score(SRunner *sr, const char *only, int *score, int *max)
 		if (item->state == ITEM_PASSED)
 			*score += item->points;
 		/* An extra the host cannot run is no failure of the VMM. */
-		else if (item->state == ITEM_FAILED || item->points)
+		else if (item->state != ITEM_NOT_RUN || item->points)
 			failed++;
 	}
 	return failed;
@@ -156,9 +315,29 @@ static const char *state_name(const struct rubric_item *item)
 		return "passed";
 	case ITEM_FAILED:
 		return "FAILED";
+	case ITEM_NOT_GRADED:
+		return "not graded";
 	default:
 		return "not run";
 	}
+}
+
+/* Under a failed item: the requirements its failing tests named. */
+static void print_failed_requirements(FILE *out,
+				      const struct rubric_item *item)
+{
+	unsigned int i;
+
+	for (i = 0; i < item->nfailed_reqs; i++) {
+		const struct requirement *req =
+			requirement_find(item->failed_reqs[i]);
+
+		fprintf(out, "    broken: %s: %s\n", req->id, req->text);
+	}
+	if (item->unnamed_failures)
+		fprintf(out, "    and %u failing test%s naming no requirement (see below)\n",
+			item->unnamed_failures,
+			item->unnamed_failures == 1 ? "" : "s");
 }
 
 /* "real mode ................ passed [30/30]", as the SO2 checkers. */
@@ -173,7 +352,11 @@ static void print_item(FILE *out, const struct rubric_item *item)
 			item->points : 0, item->points);
 	if (item->state == ITEM_NOT_RUN && item->not_run)
 		fprintf(out, " (%s)", item->not_run);
+	if (item->state == ITEM_NOT_GRADED)
+		fprintf(out, ": %s", item->depends_why);
 	fprintf(out, "\n");
+	if (item->state == ITEM_FAILED)
+		print_failed_requirements(out, item);
 }
 
 void rubric_print(FILE *out, const char *only, int score, int max)

@@ -21,7 +21,10 @@ enum item_state {
 	ITEM_PASSED,
 	ITEM_FAILED,
 	ITEM_NOT_RUN,	/* KVM unavailable, or the host cannot */
+	ITEM_NOT_GRADED,	/* failed where an item it needs failed */
 };
+
+#define ITEM_MAX_FAILED_REQS	8
 
 struct rubric_item {
 	const char *id;		/* real_mode, ...: ITEM=, JSON keys */
@@ -29,9 +32,14 @@ struct rubric_item {
 	int points;		/* 0: an extra item */
 	struct TCase *tcase[2];	/* by enum test_kind; NULL if none */
 	char tcase_name[2][64];	/* Check keeps pointers to the names */
+	const char *depends;	/* the item whose code this one runs on */
+	const char *depends_why;	/* "its guest runs in long mode" */
 	const char *not_run;	/* why the KVM tests were left out */
 	unsigned int passed, failed;
+	unsigned int skipped;	/* KVM runs left out after a hang */
 	enum item_state state;
+	const char *failed_reqs[ITEM_MAX_FAILED_REQS];	/* requirement ids */
+	unsigned int nfailed_reqs, unnamed_failures;
 };
 
 /* The test case of @item for tests of @kind, created on first use. */
@@ -39,6 +47,21 @@ TCase *rubric_tcase(const char *item, enum test_kind kind);
 
 struct rubric_item *rubric_find(const char *id);
 struct rubric_item *rubric_items(unsigned int *n);
+
+/*
+ * The item whose test runs now, in the test's own (forked) process; NULL
+ * outside a test.
+ */
+struct rubric_item *rubric_current(void);
+
+/*
+ * Markers a forked test leaves for the grader: that a VMM run of its
+ * item hung (the item's later runs are skipped), or that the host
+ * cannot run the item (it is reported as not run, with @why).
+ */
+void rubric_mark_hung(const struct rubric_item *item);
+bool rubric_hung(const struct rubric_item *item);
+void rubric_mark_not_run(const struct rubric_item *item, const char *why);
 
 /* Leave out an item's KVM tests, saying why. */
 void rubric_skip_kvm(const char *id, const char *why);

@@ -17,8 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <check.h>
+
 #include <kvmlab/kernel.h>
 
+#include "core/log.h"
+#include "diagnose.h"
+#include "rubric.h"
 #include "runner.h"
 
 #define NOBODY_ID	65534
@@ -128,6 +133,12 @@ static const char *const strace_argv[] = {
 	"-o",
 };
 
+/* With the arguments of the set-up: ioctls, mappings, madvise. */
+static const char *const strace_trace_argv[] = {
+	"strace", "-f", "-qq", "-v", "-e", "trace=ioctl,mmap,madvise",
+	"-e", "signal=none", "-o",
+};
+
 static char *trace_path(char *buf, size_t len)
 {
 	snprintf(buf, len, "/tmp/kvmlab-strace-%d", (int)getpid());
@@ -153,20 +164,24 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 		 * /root, a private O=), and no test may depend on where the
 		 * tree is. (Under strace, strace runs it by its path.)
 		 */
-		if (!o->count_runs)
+		if (!o->count_runs && !o->trace)
 			exe = open(vmm_path(), O_RDONLY | O_CLOEXEC);
 		/* Groups first: root's supplementary groups would stay. */
-		if ((!o->count_runs && exe < 0) || setgroups(0, NULL) ||
+		if ((!o->count_runs && !o->trace && exe < 0) || setgroups(0, NULL) ||
 		    setgid(NOBODY_ID) || setuid(NOBODY_ID))
 			_exit(127);
 	}
-	if (o && o->count_runs) {
+	if (o && (o->count_runs || o->trace)) {
 		static char trace[64];
+		const char *const *sargv = o->trace ? strace_trace_argv :
+						       strace_argv;
+		unsigned int nargs = o->trace ? ARRAY_SIZE(strace_trace_argv) :
+						ARRAY_SIZE(strace_argv);
 
 		/* LeakSanitizer ptraces the VMM at exit: strace already does. */
 		putenv("ASAN_OPTIONS=detect_leaks=0");
-		for (i = 0; i < ARRAY_SIZE(strace_argv); i++)
-			args[n++] = strace_argv[i];
+		for (i = 0; i < nargs; i++)
+			args[n++] = sargv[i];
 		args[n++] = trace_path(trace, sizeof(trace));
 	}
 	args[n++] = vmm_path();
@@ -208,13 +223,35 @@ static void drain(struct pollfd *p, char *buf, size_t *len)
 	}
 }
 
-static void collect(struct vmm_run *r, pid_t pid, int out, int err)
+/* The --timeout the VMM was given, in ms, or -1 without one. */
+static long timeout_ms(const char *const *argv)
+{
+	unsigned int i;
+
+	for (i = 0; argv[i] && argv[i + 1]; i++)
+		if (!strcmp(argv[i], "--timeout"))
+			return (long)(strtod(argv[i + 1], NULL) * MS_PER_SEC);
+	return -1;
+}
+
+/*
+ * A run hangs when the runner has to kill it, or when it needs its own
+ * --timeout of a couple of seconds: tests that expect a timeout give a
+ * shorter one.
+ */
+#define HANG_TIMEOUT_MS	2000
+
+static void collect(struct vmm_run *r, pid_t pid, int out, int err,
+		    long timeout)
 {
 	struct pollfd fds[2] = {
 		{ .fd = out, .events = POLLIN },
 		{ .fd = err, .events = POLLIN },
 	};
-	long deadline = now_ms() + RUN_DEADLINE * time_scale() * MS_PER_SEC;
+	long deadline = now_ms() +
+			(timeout >= 0 ? (long)(timeout * time_scale()) +
+			 RUN_GRACE_MS : (long)(RUN_DEADLINE * time_scale() *
+					       MS_PER_SEC));
 	int wstatus = 0;
 
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
@@ -256,47 +293,71 @@ static const char *tail_of(const char *s, size_t len, unsigned int lines)
 
 #define SUMMARY_TAIL_LINES	3
 
-static bool ran_in(const char *const *argv, const char *mode)
+const char *escaped(const char *s, size_t len, char *buf, size_t size)
 {
-	unsigned int i;
+	size_t i, n = 0;
 
-	for (i = 0; argv[i]; i++)
-		if (!strcmp(argv[i], mode) ||
-		    (!strcmp(mode, "long") && !strcmp(argv[i], "simvirtio")))
-			return true;
-	return false;
+	for (i = 0; i < len && n + 5 < size; i++) {
+		unsigned char c = s[i];
+
+		if (c == '\n' || c == '\t' || (c >= ' ' && c < 0x7f && c != '\\'))
+			buf[n++] = c;
+		else if (c == '\\')
+			n += snprintf(buf + n, size - n, "\\\\");
+		else if (!c)
+			n += snprintf(buf + n, size - n, "\\0");
+		else
+			n += snprintf(buf + n, size - n, "\\x%02x", c);
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
-/* What the symptom most often means, for the student reading it. */
-static const char *hint(const struct vmm_run *r, const char *const *argv)
+/* The same, newlines too, for a one-line failure message. */
+static const char *escaped_line(const char *s, size_t len, char *buf,
+				size_t size)
 {
-	if (r->killed)
-		return "the VMM hung: does the exit loop end at KVM_EXIT_HLT?";
-	if (strstr(r->err, "simvirtio: last step"))
-		return "SIMVIRTIO stopped early: the last step above says where the handshake stood";
-	if (strstr(r->err, "KVM_EXIT_SHUTDOWN") && ran_in(argv, "long"))
-		return "long mode that shuts down: look at EFER (LME and LMA), CR4.PAE and the page tables";
-	if (strstr(r->err, "KVM_EXIT_FAIL_ENTRY") && ran_in(argv, "real"))
-		return "a failed entry in real mode: look at the code segment (selector and base)";
-	if (strstr(r->err, "KVM_EXIT_FAIL_ENTRY"))
-		return "a failed entry: the segments, CR0, CR4 or EFER do not fit together";
-	if (r->status == VMM_TIMEOUT)
-		return "the guest never halted: an exit handled wrongly, so it waits forever?";
-	if (!r->out_len && (r->status == 0 || r->status == 1))
-		return "nothing printed: look at the port I/O handler (KVM_EXIT_IO, data_offset)";
-	return NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 5 < size; i++) {
+		unsigned char c = s[i];
+
+		if (c == '\n')
+			n += snprintf(buf + n, size - n, "\\n");
+		else if (c >= ' ' && c < 0x7f)
+			buf[n++] = c;
+		else if (!c)
+			n += snprintf(buf + n, size - n, "\\0");
+		else
+			n += snprintf(buf + n, size - n, "\\x%02x", c);
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
 static void summarize(struct vmm_run *r, const char *const *argv)
 {
-	const char *h = hint(r, argv);
+	char out[256], err[512], hint[512];
+	const char *o = tail_of(r->out, r->out_len, SUMMARY_TAIL_LINES);
+	const char *e = tail_of(r->err, r->err_len, SUMMARY_TAIL_LINES);
 
+	diagnose(r, argv, hint, sizeof(hint));
 	snprintf(r->summary, sizeof(r->summary),
-		 "status %d%s; stdout: \"%.200s\"; stderr ends: \"%.400s\"%s%s",
+		 "status %d%s; stdout: \"%s\"; stderr ends: \"%s\"%s%s",
 		 r->status, r->killed ? " (killed: hung)" : "",
-		 tail_of(r->out, r->out_len, SUMMARY_TAIL_LINES),
-		 tail_of(r->err, r->err_len, SUMMARY_TAIL_LINES),
-		 h ? "; hint: " : "", h ? h : "");
+		 escaped_line(o, r->out + r->out_len - o, out, sizeof(out)),
+		 escaped_line(e, r->err + r->err_len - e, err, sizeof(err)),
+		 hint[0] ? "; hint: " : "", hint);
+}
+
+/* Output in a transcript, NUL and control bytes escaped. */
+static void save_output(FILE *f, const char *name, const char *s, size_t len)
+{
+	static char buf[4 * RUN_OUTPUT_MAX + 1];
+
+	fprintf(f, "--- %s\n%s", name, escaped(s, len, buf, sizeof(buf)));
+	if (len && s[len - 1] != '\n')
+		fprintf(f, "\n(no newline at the end)\n");
 }
 
 static void save_transcript(const struct vmm_run *r, const char *name,
@@ -318,16 +379,25 @@ static void save_transcript(const struct vmm_run *r, const char *name,
 	fprintf(f, "$ %s", vmm_path());
 	for (i = 0; argv[i]; i++)
 		fprintf(f, " %s", argv[i]);
-	fprintf(f, "\nstatus: %d%s\n--- stdout\n%s--- stderr\n%s---\n",
-		r->status, r->killed ? " (killed after the deadline)" : "",
-		r->out, r->err);
+	fprintf(f, "\nstatus: %d%s, %ld ms\n", r->status,
+		r->skipped ? " (not run: an earlier run of this item hung)" :
+		r->killed ? " (killed after the deadline)" : "", r->wall_ms);
+	save_output(f, "stdout", r->out, r->out_len);
+	save_output(f, "stderr", r->err, r->err_len);
+	if (r->trace[0])
+		fprintf(f, "--- strace (but KVM_RUN)\n%s", r->trace);
+	fprintf(f, "---\n");
 	fclose(f);
 }
 
-/* KVM_RUN calls in the trace the child left, or -1 without one. */
-static long long count_kvm_runs(pid_t pid)
+/*
+ * KVM_RUN calls in the trace the child left, or -1 without one; the
+ * other lines go to @r->trace, as many as fit.
+ */
+static long long read_trace(struct vmm_run *r, pid_t pid, bool keep)
 {
-	char path[64], line[512];
+	char path[64], line[8192];
+	size_t used = 0;
 	long long n = 0;
 	FILE *f;
 
@@ -335,21 +405,65 @@ static long long count_kvm_runs(pid_t pid)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "KVM_RUN"))
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+
+		if (strstr(line, "KVM_RUN")) {
 			n++;
+		} else if (keep && used + len < sizeof(r->trace)) {
+			memcpy(r->trace + used, line, len + 1);
+			used += len;
+		}
+	}
 	fclose(f);
 	unlink(path);
 	return n;
+}
+
+void assert_ran(const struct vmm_run *r)
+{
+	const struct rubric_item *item = rubric_current();
+
+	ck_assert_msg(!r->skipped,
+		      "not run: an earlier VMM run of %s hung, so its other runs are skipped (see the first failure of %s)",
+		      item ? item->title : "this item",
+		      item ? item->title : "this item");
+}
+
+static void skip_run(struct vmm_run *r, const char *name,
+		     const char *const *argv)
+{
+	r->skipped = true;
+	r->status = -1;
+	r->kvm_runs = -1;
+	snprintf(r->summary, sizeof(r->summary),
+		 "not run: an earlier run of this item hung");
+	save_transcript(r, name, argv);
+}
+
+static long long elapsed_ns(const struct timespec *start)
+{
+	struct timespec end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	return (end.tv_sec - start->tv_sec) * 1000000000LL +
+	       (end.tv_nsec - start->tv_nsec);
 }
 
 int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 	    const char *const *argv)
 {
 	int in[2], out[2], err[2], stalled[2] = { -1, -1 };
+	long timeout = timeout_ms(argv);
+	struct timespec start;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
+	if (rubric_hung(rubric_current())) {
+		skip_run(r, name, argv);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
 	    pipe2(err, O_CLOEXEC))
 		return -1;
@@ -379,12 +493,19 @@ int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 		perror("checker: writing the VMM's input");
 	if (!(o && o->stdin_open))
 		close(in[1]);
-	collect(r, pid, out[0], err[0]);
+	collect(r, pid, out[0], err[0], timeout);
+	r->wall_ns = elapsed_ns(&start);
+	r->wall_ms = r->wall_ns / 1000000;
 	if (o && o->stdin_open)
 		close(in[1]);
 	if (stalled[0] >= 0)
 		close(stalled[0]);
-	r->kvm_runs = o && o->count_runs ? count_kvm_runs(pid) : -1;
+	r->kvm_runs = o && (o->count_runs || o->trace) ?
+		      read_trace(r, pid, o->trace) : -1;
+	r->hung = r->killed ||
+		  (r->status == VMM_TIMEOUT && timeout >= HANG_TIMEOUT_MS);
+	if (r->hung)
+		rubric_mark_hung(rubric_current());
 	summarize(r, argv);
 	save_transcript(r, name, argv);
 	return 0;

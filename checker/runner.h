@@ -13,27 +13,38 @@
 #include "core/log.h"	/* enum vmm_status: what vmm/vmm exits with */
 
 #define RUN_OUTPUT_MAX	(64 * 1024)
-/* The runner kills a VMM still running after this many seconds. */
+#define RUN_TRACE_MAX	(64 * 1024)
+/*
+ * The runner kills a VMM still running this long after the --timeout
+ * it was given, or after RUN_DEADLINE without one.
+ */
 #define RUN_DEADLINE	20
+#define RUN_GRACE_MS	1500
 
 struct run_opts {
 	const char *input;		/* written to stdin, then EOF */
 	const char *const *env;		/* extra NAME=VALUE, NULL-ended */
 	bool drop_root;			/* run as nobody, if root */
 	bool count_runs;		/* count KVM_RUN calls with strace */
+	bool trace;			/* and keep its other lines (-v) */
 	bool stdout_stalled;		/* stdout: a pipe nobody reads */
 	bool stdin_open;		/* stdin: never an end of file */
 };
 
 struct vmm_run {
 	int status;			/* exit status, or 128 + signal */
-	bool killed;			/* past RUN_DEADLINE */
+	bool killed;			/* past its deadline */
+	bool hung;			/* killed, or its own --timeout */
+	bool skipped;			/* not run: an earlier run hung */
 	char out[RUN_OUTPUT_MAX];
 	size_t out_len;
 	char err[RUN_OUTPUT_MAX];
 	size_t err_len;
 	char summary[1280];		/* for failure messages */
 	long long kvm_runs;		/* counted by strace, or -1 */
+	char trace[RUN_TRACE_MAX];	/* strace's lines but KVM_RUN */
+	long wall_ms;			/* fork to exit */
+	long long wall_ns;
 };
 
 /*
@@ -68,6 +79,15 @@ const char *guest_path(const char *name);
 
 /* A Lab 2 test program built with the checker. */
 const char *program_path(const char *name);
+
+/*
+ * Fail the test at once if @r was skipped: an earlier run of its item
+ * hung, and the item's other runs are not worth the wait.
+ */
+void assert_ran(const struct vmm_run *r);
+
+/* @s with control bytes escaped (\0, \n, \x01...), for a message. */
+const char *escaped(const char *s, size_t len, char *buf, size_t size);
 
 /* A counter from --stats=json output, or -1 if it is not there. */
 long long json_count(const char *json, const char *key);

@@ -168,8 +168,8 @@ START_TEST(test_simvirtio_race)
 {
 	struct vmm_run r;
 
-	VMM(&r, VMM_TIMEOUT_ARG, "--poll", "--simvirtio", "--mode", "long",
-	    "--load", guest_path("svio_race"));
+	VMM(&r, VMM_LONG_TIMEOUT_ARG, "--poll", "--simvirtio", "--mode",
+	    "long", "--load", guest_path("svio_race"));
 	assert_status(&r, 0);
 	assert_stdout(&r, "6\n");
 	assert_stderr_has(&r, "device error: ERR_INDEX");
