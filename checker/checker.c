@@ -80,10 +80,11 @@ static const char *selected_item(void)
 
 	if (!only || !*only)
 		return NULL;
-	if (rubric_find(only))
+	if (rubric_find(only) || !strcmp(only, RUBRIC_SCORED))
 		return only;
 	items = rubric_items(&n);
-	fprintf(stderr, "checker: unknown item '%s'; use one of:", only);
+	fprintf(stderr, "checker: unknown item '%s'; use %s or one of:", only,
+		RUBRIC_SCORED);
 	for (i = 0; i < n; i++)
 		fprintf(stderr, " %s", items[i].id);
 	fprintf(stderr, "\n");

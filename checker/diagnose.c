@@ -73,9 +73,9 @@ static void plan_of(const char *const *argv, struct run_plan *p)
 		} else if (next && !strcmp(argv[i], "--entry")) {
 			p->entry = strtoull(next, NULL, 0);
 		} else if (next && (!strcmp(argv[i], "--mem") ||
-				    !strcmp(argv[i], "-m")) &&
-			   (v = size_of(next))) {
-			p->mem = v;
+				    !strcmp(argv[i], "-m"))) {
+			v = size_of(next);
+			p->mem = v ? v : p->mem;
 		} else if (!strcmp(argv[i], "--elf")) {
 			p->mode = "real";
 		}
@@ -177,7 +177,6 @@ void diagnose(const struct vmm_run *r, const char *const *argv, char *hint,
 	struct kvm_sregs s;
 	struct kvm_regs regs;
 	struct run_plan p;
-	char why[384];
 
 	hint[0] = '\0';
 	if (r->skipped || r->status == 0)
@@ -189,6 +188,8 @@ void diagnose(const struct vmm_run *r, const char *const *argv, char *hint,
 	plan_of(argv, &p);
 	if ((refused || stopped_at_start(r) || silent) &&
 	    state_of(r, argv, &s, &regs)) {
+		char why[384];
+
 		if (sregs_refused(&s, why, sizeof(why))) {
 			snprintf(hint, len, "KVM %s these special registers: %s",
 				 refused ? "refuses" : "cannot enter with",

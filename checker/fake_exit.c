@@ -11,7 +11,6 @@ static int record(void *opaque, uint64_t offset, uint8_t *data,
 {
 	struct fake_dev *d = opaque;
 	struct fake_call *c;
-	uint32_t i;
 
 	if (d->ncalls == FAKE_MAX_CALLS || len > BUS_MAX_ACCESS)
 		return -1;
@@ -22,7 +21,7 @@ static int record(void *opaque, uint64_t offset, uint8_t *data,
 	if (is_write)
 		memcpy(c->data, data, len);
 	else
-		for (i = 0; i < len; i++)
+		for (uint32_t i = 0; i < len; i++)
 			data[i] = c->data[i] = FAKE_READ_BYTE(d->ncalls, i);
 	d->ncalls++;
 	return 0;

@@ -45,6 +45,9 @@ struct rubric_item {
 /* The test case of @item for tests of @kind, created on first use. */
 TCase *rubric_tcase(const char *item, enum test_kind kind);
 
+/* ITEM=scored: the five items of the score, without the extras. */
+#define RUBRIC_SCORED	"scored"
+
 struct rubric_item *rubric_find(const char *id);
 struct rubric_item *rubric_items(unsigned int *n);
 

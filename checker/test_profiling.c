@@ -68,7 +68,7 @@ START_TEST(test_profile_exact)
 		"{\"addr\":1048576,\"dir\":\"write\",\"count\":2}",
 		"{\"addr\":1048584,\"dir\":\"read\",\"count\":1}",
 	};
-	const char *argv[] = { VMM_TIMEOUT_ARG, "--stats=json", "--mode",
+	const char *const argv[] = { VMM_TIMEOUT_ARG, "--stats=json", "--mode",
 			       "real", "--load", guest_path("profile"), NULL };
 	struct vmm_run *r = malloc(sizeof(*r));
 	const char *json;
@@ -170,7 +170,7 @@ END_TEST
 /* Times: nanoseconds, non-zero, adding up, within the wall time. */
 START_TEST(test_profile_times)
 {
-	const char *argv[] = { VMM_TIMEOUT_ARG, "--stats=json", "--mode",
+	const char *const argv[] = { VMM_TIMEOUT_ARG, "--stats=json", "--mode",
 			       "real", "--load", guest_path("busy"), NULL };
 	struct vmm_run *r = malloc(sizeof(*r));
 	long long kvm, vmm, total;
@@ -207,7 +207,7 @@ static const struct profile {
 START_TEST(test_exit_profile)
 {
 	const struct profile *p = &profiles[_i];
-	const char *argv[] = { VMM_TIMEOUT_ARG, "--stats=json", p->scenario,
+	const char *const argv[] = { VMM_TIMEOUT_ARG, "--stats=json", p->scenario,
 			       NULL };
 	struct vmm_run *r = malloc(sizeof(*r));
 
