@@ -162,6 +162,11 @@ verify: deps-check
 		VERIFY_PENDING=$(VERIFY_PENDING) \
 		$(srctree)/tools/verify.sh $(srctree)
 
+# A submission that hangs grades in at most HANG_BUDGET (20) seconds.
+PHONY += hangcheck
+hangcheck: deps-check
+	$(Q)$(srctree)/tools/hangcheck.sh $(srctree)
+
 # Every scenario, failing ones too, under valgrind's memcheck.
 PHONY += memcheck
 memcheck: checker
@@ -208,6 +213,7 @@ help:
 	@echo '  verify         - prove the grader: each student mistake in'
 	@echo '                   tools/verify/ costs exactly its item, each'
 	@echo '                   alternative scores 100 (VERIFY_ONLY=regex)'
+	@echo '  hangcheck      - a hanging submission grades in 20 s or less'
 	@echo '  memcheck       - every scenario under valgrind: no leak, no error'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'
 	@echo '  bench          - SIMVIRTIO exits against polling; Lab 2 syscall cost'

@@ -54,6 +54,8 @@ static void register_tests(void)
 	host_tests();
 	setup_tests();
 	profiling_tests();
+	exit_tests();
+	mode_tests();
 }
 
 static const char *results_path(const char *file)

@@ -103,7 +103,7 @@ static bool port_write_works(void)
 
 		fake_io_exit(&f, true, 1, 1, FAKE_RUN_SIZE / 2);
 		f.page[FAKE_RUN_SIZE / 2] = 'A';
-		ok = exit_dispatch(&f.ctx, &f.run) == EXIT_RESUME &&
+		ok = exit_dispatch(&f.ctx, &f.run) == VERDICT_RESUME &&
 		     f.dev.ncalls == 1 && f.dev.calls[0].is_write &&
 		     f.dev.calls[0].data[0] == 'A';
 		_exit(ok ? 0 : 1);

@@ -24,7 +24,7 @@ static int record(void *opaque, uint64_t offset, uint8_t *data,
 		for (uint32_t i = 0; i < len; i++)
 			data[i] = c->data[i] = FAKE_READ_BYTE(d->ncalls, i);
 	d->ncalls++;
-	return 0;
+	return d->result;
 }
 
 void fake_exit_init(struct fake_exit *f, uint32_t reason)

@@ -33,6 +33,7 @@ struct fake_call {
 struct fake_dev {
 	struct fake_call calls[FAKE_MAX_CALLS];
 	unsigned int ncalls;
+	int result;		/* what each call returns: BUS_OK, ... */
 };
 
 struct fake_exit {

@@ -124,6 +124,16 @@ bool rubric_hung(const struct rubric_item *item)
 	return false;
 }
 
+bool rubric_prerequisite_hung(const struct rubric_item *item)
+{
+	while (item && item->depends) {
+		item = rubric_find(item->depends);
+		if (item && access(marker("hung", item), F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 void rubric_mark_not_run(const struct rubric_item *item, const char *why)
 {
 	FILE *f = item ? fopen(marker("notrun", item), "w") : NULL;
@@ -266,15 +276,22 @@ static void note_failure(struct rubric_item *item, const char *msg)
 		item->failed_reqs[item->nfailed_reqs++] = req->id;
 }
 
-static bool prerequisite_failed(const struct rubric_item *item)
+/*
+ * The reason @item is not graded: an item it needs, directly or through
+ * another, failed or was not graded itself; NULL if none did. The
+ * reason is the one of the dependency on the nearest such item.
+ */
+static const char *prerequisite_failed(const struct rubric_item *item)
 {
 	const struct rubric_item *dep;
 
-	if (!item->depends)
-		return false;
-	dep = rubric_find(item->depends);
-	return dep && (dep->state == ITEM_FAILED ||
-		       dep->state == ITEM_NOT_GRADED);
+	for (; item && item->depends; item = dep) {
+		dep = rubric_find(item->depends);
+		if (dep && (dep->state == ITEM_FAILED ||
+			    dep->state == ITEM_NOT_GRADED))
+			return item->depends_why;
+	}
+	return NULL;
 }
 
 int rubric_score(SRunner *sr, const char *only, int *score, int *max)
@@ -305,7 +322,9 @@ int rubric_score(SRunner *sr, const char *only, int *score, int *max)
 		if (!selected(item, only))
 			continue;
 		read_markers(item);
-		if (item->failed && prerequisite_failed(item))
+		item->not_graded = item->failed ? prerequisite_failed(item) :
+						  NULL;
+		if (item->not_graded)
 			item->state = ITEM_NOT_GRADED;
 		else if (item->failed)
 			item->state = ITEM_FAILED;
@@ -368,7 +387,7 @@ static void print_item(FILE *out, const struct rubric_item *item)
 	if (item->state == ITEM_NOT_RUN && item->not_run)
 		fprintf(out, " (%s)", item->not_run);
 	if (item->state == ITEM_NOT_GRADED)
-		fprintf(out, ": %s", item->depends_why);
+		fprintf(out, ": %s", item->not_graded);
 	fprintf(out, "\n");
 	if (item->state == ITEM_FAILED)
 		print_failed_requirements(out, item);

@@ -35,6 +35,7 @@ struct rubric_item {
 	const char *depends;	/* the item whose code this one runs on */
 	const char *depends_why;	/* "its guest runs in long mode" */
 	const char *not_run;	/* why the KVM tests were left out */
+	const char *not_graded;	/* why a failure is not held against it */
 	unsigned int passed, failed;
 	unsigned int skipped;	/* KVM runs left out after a hang */
 	enum item_state state;
@@ -64,6 +65,8 @@ struct rubric_item *rubric_current(void);
  */
 void rubric_mark_hung(const struct rubric_item *item);
 bool rubric_hung(const struct rubric_item *item);
+/* Did an item that @item needs hang? */
+bool rubric_prerequisite_hung(const struct rubric_item *item);
 void rubric_mark_not_run(const struct rubric_item *item, const char *why);
 
 /* Leave out an item's KVM tests, saying why. */

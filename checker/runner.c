@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -252,6 +253,7 @@ static void collect(struct vmm_run *r, pid_t pid, int out, int err,
 			(timeout >= 0 ? (long)(timeout * time_scale()) +
 			 RUN_GRACE_MS : (long)(RUN_DEADLINE * time_scale() *
 					       MS_PER_SEC));
+	struct rusage ru;
 	int wstatus = 0;
 
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
@@ -273,7 +275,10 @@ static void collect(struct vmm_run *r, pid_t pid, int out, int err,
 		close(fds[0].fd);
 	if (fds[1].fd >= 0)
 		close(fds[1].fd);
-	waitpid(pid, &wstatus, 0);
+	if (wait4(pid, &wstatus, 0, &ru) == pid)
+		r->cpu_ns = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+			    1000000000LL +
+			    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
 	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
 					 128 + WTERMSIG(wstatus);
 }
@@ -450,9 +455,35 @@ static long long elapsed_ns(const struct timespec *start)
 	       (end.tv_nsec - start->tv_nsec);
 }
 
-int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
-	    const char *const *argv)
+/*
+ * When an item this one needs hung, its runs get a short timeout: the
+ * same hang is likely, and a hanging submission must grade quickly.
+ */
+#define HANG_AGAIN_TIMEOUT	"1.5"
+#define ARGV_MAX		64
+
+static const char *const *shorter_timeout(const char *const *argv,
+					  const char **copy)
 {
+	unsigned int i;
+
+	if (!rubric_prerequisite_hung(rubric_current()) ||
+	    timeout_ms(argv) <= HANG_TIMEOUT_MS)
+		return argv;
+	for (i = 0; argv[i] && i + 1 < ARGV_MAX; i++)
+		copy[i] = argv[i];
+	copy[i] = NULL;
+	for (i = 0; copy[i] && copy[i + 1]; i++)
+		if (!strcmp(copy[i], "--timeout"))
+			copy[i + 1] = HANG_AGAIN_TIMEOUT;
+	return copy;
+}
+
+int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
+	    const char *const *given)
+{
+	const char *copy[ARGV_MAX];
+	const char *const *argv = shorter_timeout(given, copy);
 	int in[2], out[2], err[2], stalled[2] = { -1, -1 };
 	long timeout = timeout_ms(argv);
 	struct timespec start;
@@ -503,7 +534,8 @@ int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 	r->kvm_runs = o && (o->count_runs || o->trace) ?
 		      read_trace(r, pid, o->trace) : -1;
 	r->hung = r->killed ||
-		  (r->status == VMM_TIMEOUT && timeout >= HANG_TIMEOUT_MS);
+		  (r->status == VMM_TIMEOUT &&
+		   (timeout >= HANG_TIMEOUT_MS || argv != given));
 	if (r->hung)
 		rubric_mark_hung(rubric_current());
 	summarize(r, argv);

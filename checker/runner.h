@@ -45,6 +45,7 @@ struct vmm_run {
 	char trace[RUN_TRACE_MAX];	/* strace's lines but KVM_RUN */
 	long wall_ms;			/* fork to exit */
 	long long wall_ns;
+	long long cpu_ns;		/* user + system, all its threads */
 };
 
 /*

@@ -195,10 +195,12 @@ START_TEST(test_profile_times)
 END_TEST
 
 /* The given guests: exact, and as strace counts them. */
-static const struct profile {
+struct profile {
 	const char *scenario;
 	long long io, exits;
-} profiles[] = {
+};
+
+static const struct profile profiles[] = {
 	{ "real", 22, 23 },
 	{ "protected", 34, 35 },
 	{ "lab1", 2, 3 },

@@ -13,7 +13,7 @@
  * still. Guests that finish in milliseconds get a short one, so that a
  * hanging submission is graded quickly; payloads get a long one.
  */
-#define VMM_TIMEOUT_ARG		"--timeout", "3"
+#define VMM_TIMEOUT_ARG		"--timeout", "4"
 #define VMM_LONG_TIMEOUT_ARG	"--timeout", "20"
 
 /*
@@ -36,6 +36,8 @@ void hostile_tests(void);
 void host_tests(void);
 void setup_tests(void);
 void profiling_tests(void);
+void exit_tests(void);
+void mode_tests(void);
 
 /* Each says what was expected and what the VMM did. */
 #define assert_status(r, want)						\
