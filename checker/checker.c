@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/log.h"
 #include "requirements.h"
 #include "rubric.h"
 #include "tests.h"
@@ -39,6 +40,30 @@ static bool kvm_usable(char *why, size_t len)
 		 errno == ENOENT ? "load KVM: modprobe kvm_intel or kvm_amd" :
 		 "join the kvm group: sudo usermod -aG kvm $USER");
 	return false;
+}
+
+/*
+ * Some hosts cannot run 32-bit paging at all (nested KVM); the VMM says
+ * so with status 77. Ask once, briefly (a hanging VMM must cost little
+ * here), and grade paged mode only where it can run.
+ */
+static void probe_paged_mode(char *why, size_t len)
+{
+	struct vmm_run *r = malloc(sizeof(*r));
+
+	if (!r)
+		return;
+	run_vmm(r, "probe_paged_mode", NULL,
+		(const char *const[]){ "--timeout", "1.5", "paged", NULL });
+	if (r->status == VMM_UNSUPPORTED) {
+		/* The VMM's one line, without "vmm: " and the newline. */
+		const char *line = strncmp(r->err, "vmm: ", 5) ? r->err :
+								  r->err + 5;
+
+		snprintf(why, len, "%.*s", (int)strcspn(line, "\n"), line);
+		rubric_skip_kvm("paged_mode", why);
+	}
+	free(r);
 }
 
 static void register_tests(void)
@@ -95,7 +120,7 @@ static const char *selected_item(void)
 
 int main(void)
 {
-	static char no_kvm[REASON_MAX];
+	static char no_kvm[REASON_MAX], no_paging[REASON_MAX];
 	const char *only = selected_item();
 	bool have_kvm = kvm_usable(no_kvm, sizeof(no_kvm));
 	struct rubric_item *items;
@@ -116,6 +141,8 @@ int main(void)
 		for (i = 0; i < n; i++)
 			if (items[i].tcase[KVM])
 				rubric_skip_kvm(items[i].id, "no KVM");
+	} else if (!only || !strcmp(only, "paged_mode")) {
+		probe_paged_mode(no_paging, sizeof(no_paging));
 	}
 
 	sr = srunner_create(NULL);
