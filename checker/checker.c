@@ -81,6 +81,8 @@ static void register_tests(void)
 	profiling_tests();
 	exit_tests();
 	mode_tests();
+	/* Last: its runs may hang for another item's sake. */
+	polling_tests();
 }
 
 static const char *results_path(const char *file)

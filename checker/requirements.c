@@ -160,10 +160,14 @@ static const struct requirement table[] = {
 	  "the guest driver completes the handshake and sends its message over VM exits: the run prints the device's lines, then \"Finished vmm\"",
 	  "test_simvirtio_message, test_simvirtio_payload" },
 
+	{ "svio.driver_concurrent", "simvirtio",
+	  "the guest driver also works against a device that runs concurrently with it (--poll), when that device serves a careful driver: it waits for each status, and publishes an index only after the data",
+	  "test_driver_concurrent" },
+
 	/* ---- task 4: polling ---- */
 	{ "poll.thread", "polling",
 	  "under --poll a VMM thread moves the queues' data: the message and a payload arrive with no exit per byte (100 times fewer exits, counted by strace)",
-	  "test_simvirtio_message, test_simvirtio_payload, test_polling_saves_exits" },
+	  "test_poll_thread, test_simvirtio_message, test_simvirtio_payload, test_polling_saves_exits" },
 	{ "poll.control_words", "polling",
 	  "under polling the queue control words live in guest RAM, and the exit transport's control registers are refused",
 	  "test_polling_no_ctl_registers, test_device_handshake" },

@@ -38,6 +38,7 @@ void setup_tests(void);
 void profiling_tests(void);
 void exit_tests(void);
 void mode_tests(void);
+void polling_tests(void);
 
 /* Each says what was expected and what the VMM did. */
 #define assert_status(r, want)						\
