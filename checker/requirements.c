@@ -24,7 +24,7 @@ static const struct requirement table[] = {
 	  "KVM_SET_TSS_ADDR is called on the VM fd with a page-aligned address whose 3 pages lie below 4 GiB and outside RAM (the assignment: 0xfffbd000)",
 	  "test_vm_setup" },
 	{ "real.ram_mmap", "real_mode",
-	  "the guest RAM is mmap'ed readable and writable, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, of the size asked for (--mem, default 1 MiB)",
+	  "the guest RAM is mmap'ed writable (PROT_WRITE; reading comes with it on x86), MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, of the size asked for (--mem, default 1 MiB)",
 	  "test_vm_setup" },
 	{ "real.madvise", "real_mode",
 	  "the guest RAM is marked MADV_MERGEABLE with madvise, all of it",
