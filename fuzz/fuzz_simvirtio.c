@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kvmlab/kernel.h>
+
 #include "core/bus.h"
 #include "core/guest_mem.h"
 #include "devices/simvirtio.h"
@@ -163,8 +165,8 @@ static void drv_send(struct bench *b, struct input *in)
 			bus_rw(b, DEV_BASE + SIMVIRTIO_OFF(q0_head),
 			       sizeof(head), true, head);
 		else
-			__atomic_store_n(&qm->ctl.head, head,
-					 __ATOMIC_RELEASE);
+			/* The slot, then the head: as a driver. */
+			smp_store_release(&qm->ctl.head, head);
 	}
 }
 
@@ -179,8 +181,10 @@ static void drv_recv(struct bench *b)
 		bus_rw(b, DEV_BASE + SIMVIRTIO_OFF(q1_tail), sizeof(head),
 		       true, head);
 	} else if (qm) {
-		head = __atomic_load_n(&qm->ctl.head, __ATOMIC_ACQUIRE);
-		__atomic_store_n(&qm->ctl.tail, head, __ATOMIC_RELEASE);
+		/* Take all the device published... */
+		head = smp_load_acquire(&qm->ctl.head);
+		/* ...and give the slots back. */
+		smp_store_release(&qm->ctl.tail, head);
 	}
 }
 

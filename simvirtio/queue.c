@@ -9,11 +9,14 @@
  *
  * Acquire and release order the ring data against the index that
  * publishes it, for the polling transport, where the other side runs
- * concurrently on another CPU.
+ * concurrently on another CPU: the producer's release of head makes
+ * the slot visible before the index, the consumer's acquire of head
+ * reads the slot only after; tail goes back the same way, so a slot is
+ * never overwritten before it was read.
  */
 #include "queue.h"
 
-void simqueue_init(simqueue_t *q, volatile queue_control_t *q_ctrl,
+void simqueue_init(simqueue_t *q, queue_control_t *q_ctrl,
 		   q_elem_t *buffer, uint32_t maxlen)
 {
 	q->q_ctrl = q_ctrl;
@@ -34,8 +37,7 @@ int circ_bbuf_push(simqueue_t *q, q_elem_t data)
 
 	if (next == q->tail) {
 		/* Looks full: see how far the consumer has come. */
-		uint32_t tail = __atomic_load_n(&q->q_ctrl->tail,
-						__ATOMIC_ACQUIRE);
+		uint32_t tail = smp_load_acquire(&q->q_ctrl->tail);
 
 		if (tail >= q->maxlen)
 			return SIMQ_CORRUPT;
@@ -44,7 +46,8 @@ int circ_bbuf_push(simqueue_t *q, q_elem_t data)
 			return SIMQ_FULL;
 	}
 	q->buffer[q->head] = data;
-	__atomic_store_n(&q->q_ctrl->head, next, __ATOMIC_RELEASE);
+	/* The slot first, then the head that gives it to the consumer. */
+	smp_store_release(&q->q_ctrl->head, next);
 	q->head = next;
 	return SIMQ_OK;
 	/* STUB: return SIMQ_FULL; */
@@ -60,8 +63,7 @@ int circ_bbuf_pop(simqueue_t *q, q_elem_t *data)
 	 */
 	if (q->tail == q->head) {
 		/* Looks empty: see what the producer has published. */
-		uint32_t head = __atomic_load_n(&q->q_ctrl->head,
-						__ATOMIC_ACQUIRE);
+		uint32_t head = smp_load_acquire(&q->q_ctrl->head);
 
 		if (head >= q->maxlen)
 			return SIMQ_CORRUPT;
@@ -71,7 +73,8 @@ int circ_bbuf_pop(simqueue_t *q, q_elem_t *data)
 	}
 	*data = q->buffer[q->tail];
 	q->tail = q->tail + 1 == q->maxlen ? 0 : q->tail + 1;
-	__atomic_store_n(&q->q_ctrl->tail, q->tail, __ATOMIC_RELEASE);
+	/* The slot is read: only now may the producer reuse it. */
+	smp_store_release(&q->q_ctrl->tail, q->tail);
 	return SIMQ_OK;
 	/* STUB: return SIMQ_EMPTY; */
 	/* END SOLUTION */

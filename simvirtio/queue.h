@@ -5,6 +5,12 @@
  * RAM, depending on the transport), the ring in RAM, and local copies
  * of both indices. A side trusts only its own index; it reads the
  * other side's once, range-checks it, and only then uses it.
+ *
+ * What is shared, and who publishes it: the producer writes the ring
+ * slots and then head (smp_store_release); the consumer reads head
+ * (smp_load_acquire), then the slots, and publishes tail the same way
+ * for the producer. The other side is the guest's driver or the VMM's
+ * poll thread, running at the same time: hence no plain accesses.
  */
 #ifndef SIMVIRTIO_QUEUE_H
 #define SIMVIRTIO_QUEUE_H
@@ -18,7 +24,7 @@
 #define SIMQ_CORRUPT	(-2)	/* the other side's index is out of range */
 
 typedef struct simqueue {
-	volatile queue_control_t *q_ctrl;	/* shared control words */
+	queue_control_t *q_ctrl;		/* shared control words */
 	uint32_t maxlen;			/* slots in the ring */
 	q_elem_t *buffer;			/* the ring */
 	uint32_t head;				/* local copies */
@@ -26,7 +32,7 @@ typedef struct simqueue {
 } simqueue_t;
 
 /* Attach to a queue whose indices are both at zero. */
-void simqueue_init(simqueue_t *q, volatile queue_control_t *q_ctrl,
+void simqueue_init(simqueue_t *q, queue_control_t *q_ctrl,
 		   q_elem_t *buffer, uint32_t maxlen);
 
 int circ_bbuf_push(simqueue_t *q, q_elem_t data);

@@ -45,24 +45,37 @@
 /* Slots in each ring; a ring holds one less. */
 #define SIMVIRTIO_QUEUE_LEN	64
 
-/* Device error codes (the ERROR register). */
-#define SIMVIRTIO_ERR_NONE		0
-#define SIMVIRTIO_ERR_ACCESS		1	/* no register at that width */
-#define SIMVIRTIO_ERR_READ_ONLY		2	/* write to a read-only one */
-#define SIMVIRTIO_ERR_SEQUENCE		3	/* handshake step out of order */
-#define SIMVIRTIO_ERR_QUEUE_ADDR	4	/* queue not inside RAM */
-#define SIMVIRTIO_ERR_TABLE_ADDR	5	/* device table not inside RAM */
-#define SIMVIRTIO_ERR_INDEX		6	/* head or tail >= queue length */
-#define SIMVIRTIO_ERR_CONFIG_LOCKED	7	/* config change while enabled */
-#define SIMVIRTIO_ERR_TABLE_FULL	8	/* no free device-table entry */
-#define SIMVIRTIO_ERR_COMMAND		9	/* unknown command byte */
-#define SIMVIRTIO_NR_ERRORS		10
-
 /* Messages end with a newline; each is acknowledged on RX. */
 #define SIMVIRTIO_MSG_END	'\n'
 #define SIMVIRTIO_ACK_PREFIX	"ACK "
 
+/*
+ * Answers the device has made but not yet put whole on RX. While this
+ * many wait, it takes no TX byte (back-pressure, never a drop).
+ */
+#define SIMVIRTIO_BACKLOG	4
+
 #ifndef __ASSEMBLY__
+
+#include <kvmlab/kernel.h>
+
+/*
+ * Device errors: the codes of the ERROR register. Their names and
+ * causes are in the device's table (docs/simvirtio.md, section 7).
+ */
+enum simvirtio_error {
+	SIMVIRTIO_ERR_NONE,
+	SIMVIRTIO_ERR_ACCESS,		/* 1 */
+	SIMVIRTIO_ERR_READ_ONLY,	/* 2 */
+	SIMVIRTIO_ERR_SEQUENCE,		/* 3 */
+	SIMVIRTIO_ERR_QUEUE_ADDR,	/* 4 */
+	SIMVIRTIO_ERR_TABLE_ADDR,	/* 5 */
+	SIMVIRTIO_ERR_INDEX,		/* 6 */
+	SIMVIRTIO_ERR_CONFIG_LOCKED,	/* 7 */
+	SIMVIRTIO_ERR_TABLE_FULL,	/* 8 */
+	SIMVIRTIO_ERR_COMMAND,		/* 9 */
+	SIMVIRTIO_NR_ERRORS
+};
 
 /* The configuration space, at the start of the device's MMIO window. */
 struct simvirtio_config {
@@ -84,12 +97,15 @@ struct simvirtio_config {
 	uint32_t q0_tail;		/* 0x2c R */
 	uint32_t q1_head;		/* 0x30 R: the device produces */
 	uint32_t q1_tail;		/* 0x34 R/W */
-} __attribute__((packed));
+} __packed;
 
 /* A register's offset in the configuration space. */
 #define SIMVIRTIO_OFF(field)	offsetof(struct simvirtio_config, field)
 
-/* The device's MMIO window: the configuration space, then nothing. */
+/*
+ * The device's MMIO window, at GPA = RAM size: the configuration space
+ * (0x38 bytes), then no register up to the window's end.
+ */
 #define SIMVIRTIO_MMIO_SIZE	0x1000
 
 /* The assignment's queue structures, shared by both sides. */

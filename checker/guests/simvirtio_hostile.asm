@@ -4,15 +4,7 @@
 ; device reports after each: a queue placed past the end of RAM (4), a
 ; TX head far outside the ring (6), and a write to MAGIC (2).
 %include "layout.inc"
-
-; Configuration-space offsets (docs/simvirtio.md, section 2).
-DRIVER_STATUS	equ	0x07
-QUEUE_SEL	equ	0x08
-Q0_TX_CTL	equ	0x09
-ERROR		equ	0x0c
-QUEUE_ADDR	equ	0x10
-Q0_HEAD		equ	0x28
-DRIVER_RESET	equ	0x80
+%include "simvirtio.mac"
 
 	bits	64
 	org	GUEST_IMAGE_ADDR

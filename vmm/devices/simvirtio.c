@@ -55,17 +55,24 @@ static const struct reg_desc regs[NR_SIMVIRTIO_REGS] = {
 	[R_Q1_TAIL] = REG(q1_tail, true, true),
 };
 
-static const char *const error_names[SIMVIRTIO_NR_ERRORS] = {
-	[SIMVIRTIO_ERR_NONE] = "none",
-	[SIMVIRTIO_ERR_ACCESS] = "ERR_ACCESS",
-	[SIMVIRTIO_ERR_READ_ONLY] = "ERR_READ_ONLY",
-	[SIMVIRTIO_ERR_SEQUENCE] = "ERR_SEQUENCE",
-	[SIMVIRTIO_ERR_QUEUE_ADDR] = "ERR_QUEUE_ADDR",
-	[SIMVIRTIO_ERR_TABLE_ADDR] = "ERR_TABLE_ADDR",
-	[SIMVIRTIO_ERR_INDEX] = "ERR_INDEX",
-	[SIMVIRTIO_ERR_CONFIG_LOCKED] = "ERR_CONFIG_LOCKED",
-	[SIMVIRTIO_ERR_TABLE_FULL] = "ERR_TABLE_FULL",
-	[SIMVIRTIO_ERR_COMMAND] = "ERR_COMMAND",
+/* Each device error, its name and its cause written once. */
+#define SIMVIRTIO_ERROR(code, cause) \
+	[SIMVIRTIO_##code] = { #code, cause }
+
+static const struct {
+	const char *name;
+	const char *cause;
+} errors[SIMVIRTIO_NR_ERRORS] = {
+	[SIMVIRTIO_ERR_NONE] = { "none", "no error" },
+	SIMVIRTIO_ERROR(ERR_ACCESS, "an access the register map does not allow"),
+	SIMVIRTIO_ERROR(ERR_READ_ONLY, "a write to a read-only register"),
+	SIMVIRTIO_ERROR(ERR_SEQUENCE, "a step out of order"),
+	SIMVIRTIO_ERROR(ERR_QUEUE_ADDR, "queue memory not 8-byte aligned RAM"),
+	SIMVIRTIO_ERROR(ERR_TABLE_ADDR, "device table not 8-byte aligned RAM"),
+	SIMVIRTIO_ERROR(ERR_INDEX, "a head or tail out of the ring"),
+	SIMVIRTIO_ERROR(ERR_CONFIG_LOCKED, "a change to a configuration in use"),
+	SIMVIRTIO_ERROR(ERR_TABLE_FULL, "no room in the device table"),
+	SIMVIRTIO_ERROR(ERR_COMMAND, "a TX byte other than 'R' or 'C' before DEVICE_READY"),
 };
 
 /* Queue memory and the device table hold 8-byte fields. */
@@ -73,7 +80,12 @@ static const char *const error_names[SIMVIRTIO_NR_ERRORS] = {
 
 const char *simvirtio_error_name(uint32_t code)
 {
-	return code < SIMVIRTIO_NR_ERRORS ? error_names[code] : "?";
+	return code < SIMVIRTIO_NR_ERRORS ? errors[code].name : "?";
+}
+
+const char *simvirtio_error_cause(uint32_t code)
+{
+	return code < SIMVIRTIO_NR_ERRORS ? errors[code].cause : "?";
 }
 
 static const char *device_status_name(uint8_t status)
@@ -120,41 +132,60 @@ void simvirtio_report_state(const struct simvirtio_dev *dev, FILE *out)
 		simvirtio_error_name(dev->error));
 }
 
-static bool failed(const struct simvirtio_dev *dev)
+static bool device_failed(const struct simvirtio_dev *dev)
 {
 	return dev->device_status == DEVICE_FAILED;
 }
 
+/* One line on stderr per failure, and a bounded number of them. */
+static void report_error(struct simvirtio_dev *dev, uint32_t code,
+			 const char *fmt, va_list ap)
+{
+	if (!dev->err || dev->nr_reports > SIMVIRTIO_MAX_REPORTS)
+		return;
+	if (dev->nr_reports++ == SIMVIRTIO_MAX_REPORTS) {
+		fprintf(dev->err,
+			"vmm: simvirtio: warning: further device errors are not reported\n");
+		return;
+	}
+	fprintf(dev->err, "vmm: simvirtio: device error: %s (",
+		simvirtio_error_name(code));
+	vfprintf(dev->err, fmt, ap);
+	fprintf(dev->err, ": %s)\n", simvirtio_error_cause(code));
+}
+
 /*
- * A device error: the first one is kept in ERROR and moves the device
- * to DEVICE_FAILED. Each kind is said once on stderr; all are counted.
+ * A device error. The first since power-on or DRIVER_RESET is kept in
+ * ERROR, moves the device to DEVICE_FAILED, and is said on stderr.
+ * Those that follow, until DRIVER_RESET, are only counted.
  */
-static void __attribute__((format(printf, 3, 4)))
-fail(struct simvirtio_dev *dev, uint32_t code, const char *fmt, ...)
+static void __printf(3, 4)
+device_error(struct simvirtio_dev *dev, uint32_t code, const char *fmt, ...)
 {
 	va_list ap;
 
 	dev->nr_errors++;
-	if (!dev->error)
-		dev->error = code;
-	dev->device_status = DEVICE_FAILED;
-	if (dev->reported[code] || !dev->err)
+	if (device_failed(dev))
 		return;
-	dev->reported[code] = true;
-	fprintf(dev->err, "vmm: simvirtio: device error: %s (",
-		simvirtio_error_name(code));
+	dev->error = code;
+	dev->device_status = DEVICE_FAILED;
 	va_start(ap, fmt);
-	vfprintf(dev->err, fmt, ap);
+	report_error(dev, code, fmt, ap);
 	va_end(ap);
-	fprintf(dev->err, ")\n");
 }
 
-/* 'R': the protocol starts over; the queues stay as they are. */
+/*
+ * 'R': the protocol starts over, DRIVER_STATUS included; the queues and
+ * the addresses stay as they are.
+ */
 static void protocol_reset(struct simvirtio_dev *dev)
 {
 	dev->device_status = DEVICE_RESET;
+	dev->driver_status = DRIVER_ACK;
 	dev->got_reset = true;
+	dev->acked = false;
 	dev->pending_len = 0;
+	dev->backlog = 0;
 	dev->msg_len = 0;
 	dev->messages = 0;
 	dev->in_payload = false;
@@ -167,7 +198,6 @@ static void power_on_reset(struct simvirtio_dev *dev)
 {
 	protocol_reset(dev);
 	dev->got_reset = false;
-	dev->driver_status = DRIVER_ACK;
 	dev->queue_sel = SIMVIRTIO_QUEUE_TX;
 	dev->error = SIMVIRTIO_ERR_NONE;
 	memset(dev->ctl, 0, sizeof(dev->ctl));
@@ -215,14 +245,14 @@ static void enable_queue(struct simvirtio_dev *dev, unsigned int q)
 {
 	const uint64_t addr = dev->queue_addr[q];
 	struct simvirtio_queue_mem *qm = NULL;
-	volatile queue_control_t *ctl;
+	queue_control_t *ctl;
 
-	if (addr % SIMVIRTIO_ALIGN == 0)
+	if (IS_ALIGNED(addr, SIMVIRTIO_ALIGN))
 		qm = guest_ptr(dev->mem, addr, sizeof(*qm));
 	if (!qm) {
-		fail(dev, SIMVIRTIO_ERR_QUEUE_ADDR,
-		     "queue %u at 0x%llx is not %zu aligned bytes of RAM", q,
-		     (unsigned long long)addr, sizeof(*qm));
+		device_error(dev, SIMVIRTIO_ERR_QUEUE_ADDR,
+			     "queue %u at 0x%llx is not %zu aligned bytes of RAM",
+			     q, (unsigned long long)addr, sizeof(*qm));
 		return;
 	}
 	ctl = &dev->ctl_regs[q];
@@ -230,8 +260,9 @@ static void enable_queue(struct simvirtio_dev *dev, unsigned int q)
 	if (dev->transport == SIMVIRTIO_TRANSPORT_POLLING)
 		ctl = &qm->ctl;
 	/* END SOLUTION */
-	__atomic_store_n(&ctl->head, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&ctl->tail, 0, __ATOMIC_RELEASE);
+	/* Under polling the driver reads these in RAM: one store each. */
+	WRITE_ONCE(ctl->head, 0);
+	WRITE_ONCE(ctl->tail, 0);
 	simqueue_init(&dev->queue[q], ctl, qm->ring, SIMVIRTIO_QUEUE_LEN);
 	dev->ctl[q] = QUEUE_CTL_ENABLE;
 }
@@ -248,9 +279,22 @@ static void queue_answer(struct simvirtio_dev *dev, uint64_t n)
 	int len = snprintf(ack, sizeof(ack), SIMVIRTIO_ACK_PREFIX "%llu\n",
 			   (unsigned long long)n);
 
-	/* service_tx() keeps SIMVIRTIO_ACK_MAX bytes free for this. */
+	/* service_tx() takes a byte only while the backlog has room. */
 	memcpy(dev->pending + dev->pending_len, ack, len);
 	dev->pending_len += len;
+	dev->backlog++;
+}
+
+/* Is the device already in the table's first @count entries? */
+static bool listed(const device_table_t *table, uint16_t count,
+		   uint64_t base)
+{
+	uint16_t i;
+
+	for (i = 0; i < count; i++)
+		if (READ_ONCE(table->device_addresses[i]) == base)
+			return true;
+	return false;
 }
 
 /* 'C': add this device to the driver's device table. */
@@ -261,30 +305,42 @@ static void configure(struct simvirtio_dev *dev)
 	uint16_t count;
 
 	if (dev->device_status != DEVICE_RESET || !dev->got_reset ||
-	    dev->driver_status != DRIVER_ACK) {
-		fail(dev, SIMVIRTIO_ERR_SEQUENCE,
-		     "'C' in device status 0x%x, driver status 0x%x%s",
-		     dev->device_status, dev->driver_status,
-		     dev->got_reset ? "" : ", before 'R'");
+	    !dev->acked) {
+		device_error(dev, SIMVIRTIO_ERR_SEQUENCE,
+			     "'C' in device status 0x%x, %s",
+			     dev->device_status,
+			     dev->device_status != DEVICE_RESET ? "after 'C'" :
+			     !dev->got_reset ? "before 'R'" :
+			     "DRIVER_ACK not written since 'R'");
 		return;
 	}
-	if (addr % SIMVIRTIO_ALIGN == 0)
+	if (IS_ALIGNED(addr, SIMVIRTIO_ALIGN))
 		table = guest_ptr(dev->mem, addr, sizeof(*table));
 	if (!table) {
-		fail(dev, SIMVIRTIO_ERR_TABLE_ADDR,
-		     "table at 0x%llx is not %zu aligned bytes of RAM",
-		     (unsigned long long)addr, sizeof(*table));
+		device_error(dev, SIMVIRTIO_ERR_TABLE_ADDR,
+			     "table at 0x%llx is not %zu aligned bytes of RAM",
+			     (unsigned long long)addr, sizeof(*table));
 		return;
 	}
-	/* Append after the entries already there: read count once. */
-	count = __atomic_load_n(&table->count, __ATOMIC_RELAXED);
+	/*
+	 * Read count once. A device already listed (a second handshake)
+	 * stays listed once; any other is appended after the entries there.
+	 */
+	count = READ_ONCE(table->count);
+	if (count <= SIMVIRTIO_MAX_DEVICES &&
+	    listed(table, count, dev->base)) {
+		dev->device_status = DEVICE_CONFIG;
+		return;
+	}
 	if (count >= SIMVIRTIO_MAX_DEVICES) {
-		fail(dev, SIMVIRTIO_ERR_TABLE_FULL, "count %u, %d entries",
-		     count, SIMVIRTIO_MAX_DEVICES);
+		device_error(dev, SIMVIRTIO_ERR_TABLE_FULL,
+			     "count %u, %d entries", count,
+			     SIMVIRTIO_MAX_DEVICES);
 		return;
 	}
-	table->device_addresses[count] = dev->base;
-	__atomic_store_n(&table->count, count + 1, __ATOMIC_RELEASE);
+	WRITE_ONCE(table->device_addresses[count], dev->base);
+	/* The entry first, then the count that makes it visible. */
+	smp_store_release(&table->count, count + 1);
 	dev->device_status = DEVICE_CONFIG;
 }
 
@@ -296,8 +352,8 @@ static void command(struct simvirtio_dev *dev, q_elem_t b)
 	else if (b == SIMVIRTIO_CMD_CONFIG)
 		configure(dev);
 	else
-		fail(dev, SIMVIRTIO_ERR_COMMAND,
-		     "byte 0x%02x before DEVICE_READY", b);
+		device_error(dev, SIMVIRTIO_ERR_COMMAND,
+			     "byte 0x%02x before DEVICE_READY", b);
 }
 
 static void receive_payload(struct simvirtio_dev *dev, q_elem_t b)
@@ -335,26 +391,26 @@ static void receive(struct simvirtio_dev *dev, q_elem_t b)
 
 /* STUB: static void receive(struct simvirtio_dev *dev, q_elem_t b) */
 /* STUB: { */
-/* STUB:	fail(dev, SIMVIRTIO_ERR_COMMAND, "not implemented yet: byte 0x%02x (simvirtio.c)", b); */
+/* STUB:	device_error(dev, SIMVIRTIO_ERR_COMMAND, "not implemented yet: byte 0x%02x (simvirtio.c)", b); */
 /* STUB: } */
 /* END SOLUTION */
 
-/* Take what TX holds, while an answer would still fit. */
+/* Take what TX holds, while the backlog has room for one more answer. */
 static bool service_tx(struct simvirtio_dev *dev)
 {
 	simqueue_t *tx = &dev->queue[SIMVIRTIO_QUEUE_TX];
 	bool moved = false;
 	q_elem_t b;
 
-	while (queue_enabled(dev, SIMVIRTIO_QUEUE_TX) && !failed(dev) &&
-	       dev->pending_len + SIMVIRTIO_ACK_MAX <= SIMVIRTIO_PENDING_MAX) {
+	while (queue_enabled(dev, SIMVIRTIO_QUEUE_TX) && !device_failed(dev) &&
+	       dev->backlog < SIMVIRTIO_BACKLOG) {
 		int ret = circ_bbuf_pop(tx, &b);
 
 		if (ret == SIMQ_EMPTY)
 			break;
 		if (ret == SIMQ_CORRUPT) {
-			fail(dev, SIMVIRTIO_ERR_INDEX,
-			     "TX head out of range [0, %u)", tx->maxlen);
+			device_error(dev, SIMVIRTIO_ERR_INDEX,
+				     "TX head out of range [0, %u)", tx->maxlen);
 			break;
 		}
 		receive(dev, b);
@@ -370,17 +426,19 @@ static bool service_rx(struct simvirtio_dev *dev)
 	uint32_t sent = 0;
 
 	while (sent < dev->pending_len &&
-	       queue_enabled(dev, SIMVIRTIO_QUEUE_RX) && !failed(dev)) {
+	       queue_enabled(dev, SIMVIRTIO_QUEUE_RX) && !device_failed(dev)) {
 		int ret = circ_bbuf_push(rx, dev->pending[sent]);
 
 		if (ret == SIMQ_FULL)
 			break;
 		if (ret == SIMQ_CORRUPT) {
-			fail(dev, SIMVIRTIO_ERR_INDEX,
-			     "RX tail out of range [0, %u)", rx->maxlen);
+			device_error(dev, SIMVIRTIO_ERR_INDEX,
+				     "RX tail out of range [0, %u)", rx->maxlen);
 			break;
 		}
-		sent++;
+		/* The answer is on RX whole: it leaves the backlog. */
+		if (dev->pending[sent++] == SIMVIRTIO_MSG_END)
+			dev->backlog--;
 	}
 	memmove(dev->pending, dev->pending + sent, dev->pending_len - sent);
 	dev->pending_len -= sent;
@@ -463,10 +521,11 @@ static uint64_t read_reg(struct simvirtio_dev *dev, int reg)
 static void write_driver_status(struct simvirtio_dev *dev, uint8_t value)
 {
 	/*
-	 * BEGIN SOLUTION 3: DRIVER_RESET resets everything; DRIVER_ACK is
-	 * allowed in DEVICE_RESET, DRIVER and DRIVER_OK in DEVICE_CONFIG,
-	 * where DRIVER_OK makes the device ready. Anything else is
-	 * ERR_SEQUENCE.
+	 * BEGIN SOLUTION 3: @value is one of the four statuses (write_reg()
+	 * checked). DRIVER_RESET resets everything; DRIVER_ACK is allowed
+	 * in DEVICE_RESET, and is what 'C' waits for after an 'R'; DRIVER
+	 * and DRIVER_OK in DEVICE_CONFIG, where DRIVER_OK makes the device
+	 * ready. Out of its state, a status is ERR_SEQUENCE.
 	 */
 	uint8_t need;
 
@@ -477,24 +536,22 @@ static void write_driver_status(struct simvirtio_dev *dev, uint8_t value)
 	case DRIVER_ACK:
 		need = DEVICE_RESET;
 		break;
-	case DRIVER:
-	case DRIVER_OK:
+	default:		/* DRIVER, DRIVER_OK */
 		need = DEVICE_CONFIG;
 		break;
-	default:
-		fail(dev, SIMVIRTIO_ERR_SEQUENCE, "driver status 0x%x", value);
-		return;
 	}
 	if (dev->device_status != need) {
-		fail(dev, SIMVIRTIO_ERR_SEQUENCE,
-		     "driver status 0x%x in device status 0x%x", value,
-		     dev->device_status);
+		device_error(dev, SIMVIRTIO_ERR_SEQUENCE,
+			     "driver status 0x%x in device status 0x%x",
+			     value, dev->device_status);
 		return;
 	}
 	dev->driver_status = value;
+	if (value == DRIVER_ACK)
+		dev->acked = true;
 	if (value == DRIVER_OK)
 		dev->device_status = DEVICE_READY;
-	/* STUB: fail(dev, SIMVIRTIO_ERR_SEQUENCE, "not implemented yet: driver status 0x%x (simvirtio.c)", value); */
+	/* STUB: device_error(dev, SIMVIRTIO_ERR_SEQUENCE, "not implemented yet: driver status 0x%x (simvirtio.c)", value); */
 	/* END SOLUTION */
 }
 
@@ -502,15 +559,41 @@ static void write_ctl(struct simvirtio_dev *dev, unsigned int q,
 		      uint8_t value)
 {
 	if (value & ~QUEUE_CTL_ENABLE) {
-		fail(dev, SIMVIRTIO_ERR_ACCESS, "queue %u control 0x%x", q,
-		     value);
+		device_error(dev, SIMVIRTIO_ERR_ACCESS,
+			     "queue %u control 0x%x", q, value);
 	} else if (queue_enabled(dev, q)) {
+		/* Enabling it again changes nothing, its indices included. */
 		if (!value)
-			fail(dev, SIMVIRTIO_ERR_CONFIG_LOCKED,
-			     "queue %u disabled while in use", q);
+			device_error(dev, SIMVIRTIO_ERR_CONFIG_LOCKED,
+				     "queue %u disabled while in use", q);
 	} else if (value) {
 		enable_queue(dev, q);
 	}
+}
+
+static bool driver_status_defined(uint64_t value)
+{
+	return value == DRIVER_ACK || value == DRIVER || value == DRIVER_OK ||
+	       value == DRIVER_RESET;
+}
+
+/*
+ * Exit transport: the driver's own index of queue @q (TX head, RX
+ * tail) arrives in a register. The device reads it here, once, so it
+ * checks it here: it never stores an index it has not checked.
+ */
+static void write_index(struct simvirtio_dev *dev, unsigned int q,
+			uint32_t *index, uint64_t value)
+{
+	if (!queue_enabled(dev, q))
+		device_error(dev, SIMVIRTIO_ERR_SEQUENCE,
+			     "queue %u notified while disabled", q);
+	else if (value >= SIMVIRTIO_QUEUE_LEN)
+		device_error(dev, SIMVIRTIO_ERR_INDEX,
+			     "queue %u index %llu out of range [0, %u)", q,
+			     (unsigned long long)value, SIMVIRTIO_QUEUE_LEN);
+	else
+		WRITE_ONCE(*index, value);
 }
 
 static void write_reg(struct simvirtio_dev *dev, int reg, uint64_t value)
@@ -519,14 +602,19 @@ static void write_reg(struct simvirtio_dev *dev, int reg, uint64_t value)
 
 	switch (reg) {
 	case R_DRIVER_STATUS:
-		write_driver_status(dev, value);
+		if (driver_status_defined(value))
+			write_driver_status(dev, value);
+		else
+			device_error(dev, SIMVIRTIO_ERR_ACCESS,
+				     "driver status 0x%llx",
+				     (unsigned long long)value);
 		break;
 	case R_QUEUE_SEL:
 		if (value < SIMVIRTIO_NR_QUEUES)
 			dev->queue_sel = value;
 		else
-			fail(dev, SIMVIRTIO_ERR_ACCESS, "queue %llu",
-			     (unsigned long long)value);
+			device_error(dev, SIMVIRTIO_ERR_ACCESS, "queue %llu",
+				     (unsigned long long)value);
 		break;
 	case R_Q0_TX_CTL:
 		write_ctl(dev, SIMVIRTIO_QUEUE_TX, value);
@@ -536,27 +624,26 @@ static void write_reg(struct simvirtio_dev *dev, int reg, uint64_t value)
 		break;
 	case R_QUEUE_ADDR:
 		if (queue_enabled(dev, sel))
-			fail(dev, SIMVIRTIO_ERR_CONFIG_LOCKED,
-			     "queue %u address while enabled", sel);
+			device_error(dev, SIMVIRTIO_ERR_CONFIG_LOCKED,
+				     "queue %u address while enabled", sel);
 		else
 			dev->queue_addr[sel] = value;
 		break;
 	case R_DEVTABLE_ADDR:
 		if (queue_enabled(dev, SIMVIRTIO_QUEUE_TX) ||
 		    queue_enabled(dev, SIMVIRTIO_QUEUE_RX))
-			fail(dev, SIMVIRTIO_ERR_CONFIG_LOCKED,
-			     "device table address while a queue is enabled");
+			device_error(dev, SIMVIRTIO_ERR_CONFIG_LOCKED,
+				     "device table address while a queue is enabled");
 		else
 			dev->devtable_addr = value;
 		break;
 	case R_Q0_HEAD:
-		/* Checked when the device pops, like any index it reads. */
-		__atomic_store_n(&dev->ctl_regs[SIMVIRTIO_QUEUE_TX].head,
-				 (uint32_t)value, __ATOMIC_RELEASE);
+		write_index(dev, SIMVIRTIO_QUEUE_TX,
+			    &dev->ctl_regs[SIMVIRTIO_QUEUE_TX].head, value);
 		break;
 	case R_Q1_TAIL:
-		__atomic_store_n(&dev->ctl_regs[SIMVIRTIO_QUEUE_RX].tail,
-				 (uint32_t)value, __ATOMIC_RELEASE);
+		write_index(dev, SIMVIRTIO_QUEUE_RX,
+			    &dev->ctl_regs[SIMVIRTIO_QUEUE_RX].tail, value);
 		break;
 	}
 }
@@ -570,8 +657,9 @@ static void access_locked(struct simvirtio_dev *dev, uint64_t offset,
 
 	if (reg < 0 || (regs[reg].exit_transport &&
 			dev->transport != SIMVIRTIO_TRANSPORT_EXITS)) {
-		fail(dev, SIMVIRTIO_ERR_ACCESS, "%u-byte %s at +0x%llx", len,
-		     is_write ? "write" : "read", (unsigned long long)offset);
+		device_error(dev, SIMVIRTIO_ERR_ACCESS, "%u-byte %s at +0x%llx",
+			     len, is_write ? "write" : "read",
+			     (unsigned long long)offset);
 		if (!is_write)
 			memset(data, 0xff, len);
 		return;
@@ -582,12 +670,13 @@ static void access_locked(struct simvirtio_dev *dev, uint64_t offset,
 		return;
 	}
 	if (!regs[reg].writable) {
-		fail(dev, SIMVIRTIO_ERR_READ_ONLY, "%s", regs[reg].name);
+		device_error(dev, SIMVIRTIO_ERR_READ_ONLY, "%s", regs[reg].name);
 		return;
 	}
 	memcpy(&value, data, len);
 	/* A failed device takes nothing but DRIVER_RESET. */
-	if (failed(dev) && !(reg == R_DRIVER_STATUS && value == DRIVER_RESET)) {
+	if (device_failed(dev) &&
+	    !(reg == R_DRIVER_STATUS && value == DRIVER_RESET)) {
 		dev->nr_errors++;
 		return;
 	}

@@ -17,15 +17,17 @@
 #include "core/bus.h"
 #include "core/guest_mem.h"
 
-/* Room for answers not yet pushed on RX: a few "ACK n\n" lines. */
-#define SIMVIRTIO_PENDING_MAX	128
 #define SIMVIRTIO_ACK_MAX	32	/* "ACK " 20 digits "\n" and a NUL */
+/* Room for the backlog: SIMVIRTIO_BACKLOG answers of any length. */
+#define SIMVIRTIO_PENDING_MAX	(SIMVIRTIO_BACKLOG * SIMVIRTIO_ACK_MAX)
+/* Device-error lines per run; then one more that says it stops. */
+#define SIMVIRTIO_MAX_REPORTS	8
 
 struct simvirtio_dev {
 	pthread_mutex_t lock;		/* vCPU thread vs poll thread */
 	struct guest_mem *mem;
 	FILE *out;			/* received messages */
-	FILE *err;			/* device errors, said once each */
+	FILE *err;			/* device errors, one line each */
 	uint64_t base;			/* GPA of the configuration space */
 	uint8_t transport;
 	uint32_t payload_len;
@@ -43,10 +45,12 @@ struct simvirtio_dev {
 	/* The device's side of each queue: TX consumer, RX producer. */
 	simqueue_t queue[SIMVIRTIO_NR_QUEUES];
 	bool got_reset;			/* an 'R' since the last reset */
+	bool acked;			/* DRIVER_ACK written since the 'R' */
 
-	/* Answers waiting for room on RX. */
+	/* Answers waiting for room on RX: the backlog. */
 	char pending[SIMVIRTIO_PENDING_MAX];
-	uint32_t pending_len;
+	uint32_t pending_len;		/* bytes */
+	uint32_t backlog;		/* answers, whole or in part */
 
 	/* What arrived. */
 	uint64_t msg_len;		/* bytes of the message under way */
@@ -55,7 +59,7 @@ struct simvirtio_dev {
 	uint64_t payload_seen;
 	uint64_t payload_bad;
 	uint64_t nr_errors;		/* every refused access, counted */
-	bool reported[SIMVIRTIO_NR_ERRORS];
+	unsigned int nr_reports;	/* lines printed on @err */
 };
 
 void simvirtio_init(struct simvirtio_dev *dev, struct guest_mem *mem,
@@ -72,6 +76,7 @@ int simvirtio_mmio(void *opaque, uint64_t offset, uint8_t *data,
 bool simvirtio_service(struct simvirtio_dev *dev);
 
 const char *simvirtio_error_name(uint32_t code);
+const char *simvirtio_error_cause(uint32_t code);
 /* One line on @out: where the protocol stands, for a failed run. */
 void simvirtio_report_state(const struct simvirtio_dev *dev, FILE *out);
 

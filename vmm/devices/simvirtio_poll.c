@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <kvmlab/kernel.h>
+
 #include "core/log.h"
 #include "devices/simvirtio_poll.h"
 
@@ -19,18 +21,14 @@
  * BEGIN SOLUTION 4: the thread: service the device's queues until told
  * to stop; spin while there is traffic, nap when there is none.
  */
-static void cpu_relax(void)
-{
-	__builtin_ia32_pause();
-}
-
 static void *poll_thread(void *arg)
 {
 	struct simvirtio_poller *p = arg;
 	const struct timespec nap = { .tv_nsec = POLL_NAP_NS };
 	unsigned int idle = 0;
 
-	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
+	/* simvirtio_poll_stop() publishes stop. */
+	while (!smp_load_acquire(&p->stop)) {
 		if (simvirtio_service(p->dev))
 			idle = 0;
 		else if (++idle < POLL_SPIN_ROUNDS)
@@ -66,7 +64,8 @@ void simvirtio_poll_stop(struct simvirtio_poller *p)
 {
 	if (!p->running)
 		return;
-	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
+	/* The vCPU thread publishes stop; the poll thread acquires it. */
+	smp_store_release(&p->stop, 1);
 	pthread_join(p->thread, NULL);
 	p->running = false;
 	/*

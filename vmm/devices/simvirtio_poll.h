@@ -16,7 +16,7 @@ struct simvirtio_poller {
 	struct simvirtio_dev *dev;
 	pthread_t thread;
 	bool running;
-	int stop;			/* atomic: set to end the thread */
+	int stop;			/* smp_store_release() ends the thread */
 };
 
 int simvirtio_poll_start(struct simvirtio_poller *p,
