@@ -187,6 +187,13 @@ static void setup_queues(struct bench *b)
 	attach(b, &b->rx, SIMVIRTIO_QUEUE_RX, RXQ_ADDR);
 }
 
+/* A fresh device with its queues on, as step 0 leaves it. */
+static void bench_start(struct bench *b, uint8_t transport)
+{
+	bench_init(b, transport, 0);
+	setup_queues(b);
+}
+
 static void handshake(struct bench *b)
 {
 	setup_queues(b);
@@ -392,8 +399,7 @@ START_TEST(test_error_sequence)
 	expect_error(&b, SIMVIRTIO_ERR_SEQUENCE);
 	bench_free(&b);
 	/* 'C' before 'R'. */
-	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_EXITS);
 	send(&b, 'C');
 	expect_error(&b, SIMVIRTIO_ERR_SEQUENCE);
 	bench_free(&b);
@@ -404,8 +410,7 @@ START_TEST(test_error_command)
 {
 	struct bench b;
 
-	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_EXITS);
 	send(&b, 'X');
 	expect_error(&b, SIMVIRTIO_ERR_COMMAND);
 	bench_free(&b);
@@ -439,8 +444,7 @@ START_TEST(test_error_table_addr)
 {
 	struct bench b;
 
-	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_EXITS);
 	b.dev.devtable_addr = RAM_SIZE - 16;	/* as if set earlier */
 	send(&b, 'R');
 	WR(&b, driver_status, DRIVER_ACK);
@@ -455,8 +459,7 @@ START_TEST(test_error_table_full)
 	device_table_t *table;
 	struct bench b;
 
-	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_EXITS);
 	table = (void *)(b.mem.host + TABLE_ADDR);
 	table->count = 0xffff;			/* the guest lies */
 	send(&b, 'R');
@@ -472,15 +475,13 @@ START_TEST(test_error_wild_index)
 	struct bench b;
 
 	/* A head register far outside the ring. */
-	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_EXITS);
 	WR(&b, q0_head, 0xfffffff0);
 	expect_error(&b, SIMVIRTIO_ERR_INDEX);
 	bench_free(&b);
 
 	/* A driver whose idea of the ring length is larger than ours. */
-	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_EXITS);
 	b.tx.maxlen = 2 * SIMVIRTIO_QUEUE_LEN;
 	b.tx.head = SIMVIRTIO_QUEUE_LEN - 1;
 	send(&b, 'R');
@@ -495,8 +496,7 @@ START_TEST(test_polling_wild_index)
 	struct simvirtio_queue_mem *qm;
 	struct bench b;
 
-	bench_init(&b, SIMVIRTIO_TRANSPORT_POLLING, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_POLLING);
 	qm = (void *)(b.mem.host + TXQ_ADDR);
 	qm->ctl.head = SIMVIRTIO_QUEUE_LEN;
 	simvirtio_service(&b.dev);
@@ -639,8 +639,7 @@ START_TEST(test_spec_ready_bytes)
 	bench_free(&b);
 
 	/* In DEVICE_CONFIG, 'R' starts the handshake over. */
-	bench_init(&b, _i, 0);
-	setup_queues(&b);
+	bench_start(&b, _i);
 	send(&b, 'R');
 	WR(&b, driver_status, DRIVER_ACK);
 	send(&b, 'C');
@@ -696,8 +695,7 @@ START_TEST(test_spec_driver_ack)
 {
 	struct bench b;
 
-	bench_init(&b, _i, 0);
-	setup_queues(&b);
+	bench_start(&b, _i);
 	send(&b, 'R');
 	ck_assert_uint_eq(RD(&b, driver_status), DRIVER_ACK);
 	send(&b, 'C');
@@ -706,8 +704,7 @@ START_TEST(test_spec_driver_ack)
 	bench_free(&b);
 
 	/* Written before the 'R': the 'R' undoes it. */
-	bench_init(&b, _i, 0);
-	setup_queues(&b);
+	bench_start(&b, _i);
 	WR(&b, driver_status, DRIVER_ACK);
 	send(&b, 'R');
 	send(&b, 'C');
@@ -715,8 +712,7 @@ START_TEST(test_spec_driver_ack)
 	bench_free(&b);
 
 	/* The optional DRIVER, then 'R': DRIVER_STATUS is DRIVER_ACK again. */
-	bench_init(&b, _i, 0);
-	setup_queues(&b);
+	bench_start(&b, _i);
 	send(&b, 'R');
 	WR(&b, driver_status, DRIVER_ACK);
 	send(&b, 'C');
@@ -799,14 +795,12 @@ START_TEST(test_spec_locked_same_value)
 {
 	struct bench b;
 
-	bench_init(&b, _i, 0);
-	setup_queues(&b);
+	bench_start(&b, _i);
 	WR(&b, devtable_addr, TABLE_ADDR);
 	expect_error(&b, SIMVIRTIO_ERR_CONFIG_LOCKED);
 	bench_free(&b);
 
-	bench_init(&b, _i, 0);
-	setup_queues(&b);
+	bench_start(&b, _i);
 	WR(&b, queue_sel, SIMVIRTIO_QUEUE_TX);
 	WR(&b, queue_addr, TXQ_ADDR);
 	expect_error(&b, SIMVIRTIO_ERR_CONFIG_LOCKED);
@@ -869,8 +863,7 @@ START_TEST(test_spec_index_check)
 	struct simvirtio_queue_mem *rxq;
 	struct bench b;
 
-	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	setup_queues(&b);
+	bench_start(&b, SIMVIRTIO_TRANSPORT_EXITS);
 	WR(&b, q1_tail, SIMVIRTIO_QUEUE_LEN);
 	expect_error(&b, SIMVIRTIO_ERR_INDEX);
 	ck_assert_uint_eq(RD(&b, q1_tail), 0);
@@ -1033,7 +1026,7 @@ START_TEST(test_spec_payload_mismatch)
 	ck_assert_uint_eq(RD(&b, error), 0);
 	f = fmemopen(line, sizeof(line), "w");
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(check_simvirtio(f, &b.dev), VMM_GUEST_FAILED);
+	ck_assert_int_eq(result_check_simvirtio(f, &b.dev), VMM_GUEST_FAILED);
 	fclose(f);
 	ck_assert_str_eq(line, "Wrong result: SIMVIRTIO payload of 10 bytes, expected 10, 1 wrong\n");
 	bench_free(&b);

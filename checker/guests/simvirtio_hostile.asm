@@ -20,7 +20,7 @@
 	call	report
 
 	; 2. A proper queue, then a head no ring has.
-	mov	qword [rbx + QUEUE_ADDR], GUEST_SIMVIRTIO_TXQ
+	mov	qword [rbx + QUEUE_ADDR], TXQ
 	mov	byte [rbx + Q0_TX_CTL], 1
 	mov	dword [rbx + Q0_HEAD], 0xfffffff0
 	call	report

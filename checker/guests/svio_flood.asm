@@ -7,16 +7,15 @@
 %include "layout.inc"
 %include "simvirtio.mac"
 
-TXQ	equ	GUEST_SIMVIRTIO_TXQ
 NOTIFICATIONS	equ	20000
 
 	bits	64
 	org	GUEST_IMAGE_ADDR
 
 	mov	rbx, rdi
-	mov	qword [rbx + DEVTABLE_ADDR], GUEST_SIMVIRTIO_TABLE
+	mov	qword [rbx + DEVTABLE_ADDR], TABLE
 	enable_queue 0, TXQ
-	enable_queue 1, GUEST_SIMVIRTIO_RXQ
+	enable_queue 1, RXQ
 	mov	byte [TXQ + RING], 'R'
 	mov	dword [rbx + Q0_HEAD], 1
 	mov	byte [rbx + DRIVER_STATUS], 0	; DRIVER_ACK

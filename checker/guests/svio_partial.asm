@@ -4,8 +4,6 @@
 %include "layout.inc"
 %include "simvirtio.mac"
 
-TXQ	equ	GUEST_SIMVIRTIO_TXQ
-
 	bits	64
 	org	GUEST_IMAGE_ADDR
 

@@ -9,7 +9,6 @@
 %include "layout.inc"
 %include "simvirtio.mac"
 
-TXQ	equ	GUEST_SIMVIRTIO_TXQ
 FLIPS	equ	200000
 WILD	equ	0x80000000
 WAIT_READS	equ	1000000

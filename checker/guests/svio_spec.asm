@@ -9,9 +9,6 @@
 %include "layout.inc"
 %include "simvirtio.mac"
 
-TXQ	equ	GUEST_SIMVIRTIO_TXQ
-RXQ	equ	GUEST_SIMVIRTIO_RXQ
-TABLE	equ	GUEST_SIMVIRTIO_TABLE
 FLOOD	equ	20			; "a\n" messages, none read
 
 	bits	64

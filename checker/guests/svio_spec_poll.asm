@@ -8,9 +8,6 @@
 %include "layout.inc"
 %include "simvirtio.mac"
 
-TXQ	equ	GUEST_SIMVIRTIO_TXQ
-RXQ	equ	GUEST_SIMVIRTIO_RXQ
-TABLE	equ	GUEST_SIMVIRTIO_TABLE
 WILD	equ	1000
 
 ; Push byte %1 on TX, head in r12d and in RAM.
