@@ -194,6 +194,8 @@ static void check_state(const struct simvirtio_dev *dev)
 	unsigned int q;
 
 	if (dev->pending_len > SIMVIRTIO_PENDING_MAX ||
+	    dev->backlog > SIMVIRTIO_BACKLOG ||
+	    !dev->backlog != !dev->pending_len ||
 	    dev->queue_sel >= SIMVIRTIO_NR_QUEUES ||
 	    dev->error >= SIMVIRTIO_NR_ERRORS ||
 	    !dev->error != (dev->device_status != DEVICE_FAILED))
@@ -206,8 +208,8 @@ static void check_state(const struct simvirtio_dev *dev)
 	return;
 bad:
 	simvirtio_report_state(dev, stderr);
-	fprintf(stderr, "simvirtio: inconsistent state: pending %u, queue_sel %u, error %u, TX %u/%u, RX %u/%u\n",
-		dev->pending_len, dev->queue_sel, dev->error,
+	fprintf(stderr, "simvirtio: inconsistent state: pending %u (%u answers), queue_sel %u, error %u, TX %u/%u, RX %u/%u\n",
+		dev->pending_len, dev->backlog, dev->queue_sel, dev->error,
 		dev->queue[0].head, dev->queue[0].tail,
 		dev->queue[1].head, dev->queue[1].tail);
 	abort();

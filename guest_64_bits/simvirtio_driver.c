@@ -137,9 +137,10 @@ struct wait {
  * exit, so a round that found nothing new reads the status at once.
  * Under polling the poll thread works meanwhile: read it now and then,
  * and look at the clock only every WAIT_ROUNDS rounds (rdtsc is slow
- * where the guest's kernel mode is emulated).
+ * where the guest's kernel mode is emulated). Out of line, so that the
+ * loops that call it cost a byte no more than a push.
  */
-static bool device_gone(const struct driver *drv, struct wait *w)
+static noinline bool device_gone(const struct driver *drv, struct wait *w)
 {
 	if (drv->transport == SIMVIRTIO_TRANSPORT_POLLING) {
 		uint64_t now;

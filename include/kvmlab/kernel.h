@@ -16,6 +16,7 @@
 #define __section(s)		__attribute__((__section__(s)))
 #define __maybe_unused		__attribute__((__unused__))
 #define __always_unused		__attribute__((__unused__))
+#define noinline		__attribute__((__noinline__))
 /* An entry point reached by a jump: realign the stack the ABI expects. */
 #define __force_align_arg_pointer __attribute__((__force_align_arg_pointer__))
 
