@@ -132,7 +132,7 @@ START_TEST(test_simvirtio_spec_exits)
 		"7\n",		/* 9: DEVTABLE_ADDR, same value, locked */
 		"6\n",		/* 11: RX tail checked at the write */
 		"3\n",		/* 12: TX notified while disabled */
-		"3\n",		/* 5: 'C' with no DRIVER_ACK since 'R' */
+		"3\n",		/* 5: 'C' with no DRIVER_ACK since the reset */
 		"1\n2\n",	/* 14: a second handshake, no duplicate */
 		"F\n2\n",	/* 6: a wait ends on DEVICE_FAILED */
 	};

@@ -95,7 +95,7 @@ FLOOD	equ	20			; "a\n" messages, none read
 	xor	r12d, r12d
 	tx_push	'R', TXQ
 	tx_push	'C', TXQ
-	report_and_reset			; 3: no DRIVER_ACK since 'R'
+	report_and_reset			; 3: no DRIVER_ACK since the reset
 
 	; A second handshake, the table as the first one left it.
 	mov	qword [rbx + DEVTABLE_ADDR], TABLE

@@ -183,7 +183,6 @@ static void protocol_reset(struct simvirtio_dev *dev)
 	dev->device_status = DEVICE_RESET;
 	dev->driver_status = DRIVER_ACK;
 	dev->got_reset = true;
-	dev->acked = false;
 	dev->pending_len = 0;
 	dev->backlog = 0;
 	dev->msg_len = 0;
@@ -198,6 +197,7 @@ static void power_on_reset(struct simvirtio_dev *dev)
 {
 	protocol_reset(dev);
 	dev->got_reset = false;
+	dev->acked = false;
 	dev->queue_sel = SIMVIRTIO_QUEUE_TX;
 	dev->error = SIMVIRTIO_ERR_NONE;
 	memset(dev->ctl, 0, sizeof(dev->ctl));
@@ -311,7 +311,7 @@ static void configure(struct simvirtio_dev *dev)
 			     dev->device_status,
 			     dev->device_status != DEVICE_RESET ? "after 'C'" :
 			     !dev->got_reset ? "before 'R'" :
-			     "DRIVER_ACK not written since 'R'");
+			     "DRIVER_ACK not written since the reset");
 		return;
 	}
 	if (IS_ALIGNED(addr, SIMVIRTIO_ALIGN))
@@ -523,7 +523,7 @@ static void write_driver_status(struct simvirtio_dev *dev, uint8_t value)
 	/*
 	 * BEGIN SOLUTION 3: @value is one of the four statuses (write_reg()
 	 * checked). DRIVER_RESET resets everything; DRIVER_ACK is allowed
-	 * in DEVICE_RESET, and is what 'C' waits for after an 'R'; DRIVER
+	 * in DEVICE_RESET, and 'C' needs it written once since then; DRIVER
 	 * and DRIVER_OK in DEVICE_CONFIG, where DRIVER_OK makes the device
 	 * ready. Out of its state, a status is ERR_SEQUENCE.
 	 */

@@ -45,7 +45,7 @@ struct simvirtio_dev {
 	/* The device's side of each queue: TX consumer, RX producer. */
 	simqueue_t queue[SIMVIRTIO_NR_QUEUES];
 	bool got_reset;			/* an 'R' since the last reset */
-	bool acked;			/* DRIVER_ACK written since the 'R' */
+	bool acked;			/* DRIVER_ACK written since the reset */
 
 	/* Answers waiting for room on RX: the backlog. */
 	char pending[SIMVIRTIO_PENDING_MAX];
