@@ -28,6 +28,7 @@
 #define RXQ_ADDR	0x7200ULL
 #define STEP_WAIT_MS	2000	/* for each step of the device */
 #define BENCH_WAIT_MS	8000	/* for the whole bench */
+#define RACE_RUNS	5
 #define NAP_NS		100000L
 #define ANSWER		"ACK 14\n"
 #define MESSAGE		"Ana are mere!\n"
@@ -214,13 +215,26 @@ END_TEST
 START_TEST(test_driver_concurrent)
 {
 	struct vmm_run r;
+	unsigned int i;
 
-	VMM(&r, VMM_TIMEOUT_ARG, "--poll", "simvirtio");
-	assert_ran(&r);
-	if (r.status == 0 && strstr(r.out, "message acknowledged: ACK 14\n"))
+	/* A race may go either way: a few runs, to the first that fails. */
+	for (i = 0; i < RACE_RUNS; i++) {
+		VMM(&r, VMM_TIMEOUT_ARG, "--poll", "simvirtio");
+		assert_ran(&r);
+		if (r.status || !strstr(r.out, "message acknowledged: ACK 14\n"))
+			break;
+	}
+	if (i == RACE_RUNS)
 		return;
 	if (poll_bench())
 		return;		/* the polling item's to answer for */
+	/*
+	 * A register access refused under polling, from a driver that the
+	 * item's other tests run over exits: the exit transport's control
+	 * registers, which the driver's polling part (task 4) must not use.
+	 */
+	if (strstr(r.err, "ERR_ACCESS"))
+		return;
 	require("svio.driver_concurrent", false,
 		"the guest driver fails against a device that runs concurrently with it (--poll), though that device serves a careful driver: does the driver wait for each status the device must reach, and publish head only after the data? got %s",
 		r.summary);
