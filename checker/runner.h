@@ -19,7 +19,7 @@
  * it was given, or after RUN_DEADLINE without one.
  */
 #define RUN_DEADLINE	20
-#define RUN_GRACE_MS	2500
+#define RUN_GRACE_MS	5000
 
 struct run_opts {
 	const char *input;		/* written to stdin, then EOF */
