@@ -129,20 +129,29 @@ check: checker
 		$(srctree)/tools/grade.sh $(checker) $(objtree)/checker/results
 endif
 
-# checkpatch, sparse (C=2) and cppcheck, on the tree and on the files the
-# TODO=1 skeleton changes (it holds every stub): non-zero on any finding.
+# The kit's own targets (skels, verify) need tools/skel/ and
+# tools/verify.sh, which a student skeleton does not ship: there they
+# are neither defined nor listed.
+kit := $(wildcard $(srctree)/tools/skel/skels.sh)
+
+# checkpatch, sparse (C=2) and cppcheck, on the tree and (in the kit) on
+# the files the TODO=1 skeleton changes, as it holds every stub:
+# non-zero on any finding.
 PHONY += style
 style: deps-style
 	$(Q)$(MAKE) C=2 checker
 	$(Q)$(srctree)/tools/layers.sh $(srctree)
 	$(Q)$(srctree)/tools/style.sh $(srctree) $(objtree)
+ifneq ($(kit),)
 	$(Q)$(srctree)/tools/skel/skels.sh $(srctree) \
 		$(objtree)/.tools/skel-style 1 >/dev/null
 	$(Q)$(MAKE) -C $(objtree)/.tools/skel-style C=2 vmm >/dev/null
 	$(Q)cd $(objtree)/.tools/skel-style && $(srctree)/tools/style.sh \
 		$(objtree)/.tools/skel-style $(objtree) \
 		$$(grep -rlE 'TODO [1-5]:' --include='*.[ch]' .)
+endif
 
+ifneq ($(kit),)
 # Student skeletons: TODO=k removes the solutions of tasks k to 5.
 TODO ?= 1
 PHONY += skels
@@ -161,6 +170,8 @@ verify: deps-check
 	$(Q)VERIFY_JOBS=$(VERIFY_JOBS) VERIFY_ONLY=$(VERIFY_ONLY) \
 		VERIFY_PENDING=$(VERIFY_PENDING) \
 		$(srctree)/tools/verify.sh $(srctree)
+	$(Q)$(srctree)/tools/skel/roundtrip.sh $(srctree)
+endif
 
 # A submission that hangs grades in at most HANG_BUDGET (20) seconds.
 PHONY += hangcheck
@@ -208,11 +219,14 @@ help:
 	@echo '                    RUNFLAGS="--dump-regs ...")'
 	@echo '  check          - build, then grade: the rubric tests on KVM'
 	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one)'
+ifneq ($(kit),)
 	@echo '  skels          - write the student tree to skels/ (TODO=k: the'
 	@echo '                   solutions of tasks k to 5 removed; default 1)'
 	@echo '  verify         - prove the grader: each student mistake in'
 	@echo '                   tools/verify/ costs exactly its item, each'
-	@echo '                   alternative scores 100 (VERIFY_ONLY=regex)'
+	@echo '                   alternative scores 100 (VERIFY_ONLY=regex);'
+	@echo '                   each skeleton, filled back, scores 100'
+endif
 	@echo '  hangcheck      - a hanging submission grades in 20 s or less'
 	@echo '  memcheck       - every scenario under valgrind: no leak, no error'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'

@@ -20,7 +20,7 @@ case $todo in
 esac
 
 # The kit's own proofs and CI stay with the kit.
-exclude='^(\.ci/|tools/skel/|tools/verify\.sh$)'
+exclude='^(\.ci/|tools/skel/|tools/verify(\.sh$|/))'
 
 # The source files: git's list, or, outside a checkout (a tarball),
 # every file but what the build makes (as .gitignore says).
@@ -65,7 +65,23 @@ for f in $files; do
 	rm -f "$removed.one" "$removed.stub"
 done
 
-mv "$dest/README.md" "$dest/docs/kvmlab.md"
+# The kit's README becomes docs/kvmlab.md, less what the skeleton does
+# not ship: the <!-- kit --> ... <!-- /kit --> sections, and the lines
+# of the tree listing (with their continuations) that name kit files.
+awk '
+	/^<!-- kit -->$/ { skip = 1; next }
+	/^<!-- \/kit -->$/ { skip = 0; getline; if ($0 != "") print; next }
+	skip { next }
+	/^(tools\/verify(\.sh|\/)|tools\/skel\/|\.ci\/)/ { cont = 1; next }
+	cont && /^  +[^ ]/ { next }
+	{ cont = 0; print }
+' "$dest/README.md" >"$dest/docs/kvmlab.md"
+rm "$dest/README.md"
+if grep -nE 'make (skels|verify)|tools/(verify|skel/)|\.ci/' \
+	"$dest/docs/kvmlab.md" >&2; then
+	echo "skels: docs/kvmlab.md names the kit-only parts above: mark them <!-- kit -->" >&2
+	exit 1
+fi
 sed "s/@TODO@/$todo/g" "$here/README.students.md" >"$dest/README.md"
 
 # No solution line may reach the skeleton. A removed line L leaks if
