@@ -262,14 +262,15 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 /*
  * Some hosts (nested KVM among them) cannot run 32-bit paging: the vCPU
  * shuts down on its very first entry, before any instruction. When a
- * paged guest stops so, ask the host with a guest that cannot fault.
+ * paged guest shuts down at its entry, ask the host with a guest that
+ * cannot fault: its answer alone decides, so that this depends on no
+ * counter of the exit profiler (task 5 of the assignment).
  */
 static bool paging_refused(const struct vcpu *vcpu,
 			   const struct guest_plan *plan,
-			   const struct run_state *state,
 			   const struct kvm_regs *regs)
 {
-	return plan->mode == MODE_PAGED && state->stats.runs == 1 &&
+	return plan->mode == MODE_PAGED &&
 	       vcpu->run->exit_reason == KVM_EXIT_SHUTDOWN &&
 	       regs->rip == plan->entry && probe_paged_mode() == 0;
 }
@@ -284,7 +285,7 @@ static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
 	if (vcpu_get_regs(&vmm->vcpu, &regs) ||
 	    vcpu_get_sregs(&vmm->vcpu, &sregs))
 		return VMM_GUEST_FAILED;
-	if (paging_refused(&vmm->vcpu, plan, state, &regs)) {
+	if (paging_refused(&vmm->vcpu, plan, &regs)) {
 		pr_err("this host's KVM does not support 32-bit paging (even a guest that is one hlt shuts down before it runs)");
 		return VMM_UNSUPPORTED;
 	}
