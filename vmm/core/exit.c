@@ -39,8 +39,12 @@ static const char *const exit_names[] = {
 #undef EXIT_NAME
 
 /*
- * BEGIN SOLUTION 1: I/O exits carry elements of 1, 2 or 4 bytes; and
- * what a bus result means for the run, on both exit paths.
+ * BEGIN SOLUTION 1: helpers for the TODOs of handle_io() and
+ * handle_mmio() below, if you want them (or do their work there): port
+ * I/O elements are 1, 2 or 4 bytes; and what a bus result means for
+ * the run, the same on both exit paths: negative is a device error
+ * (VERDICT_STOP, with ctx->error naming it), BUS_STOP means the device
+ * ended the run (Lab 2's exit: VERDICT_HALT), BUS_OK goes on.
  */
 static bool io_size_ok(uint8_t size)
 {

@@ -16,8 +16,12 @@
 /*
  * What a stub in a student skeleton calls (tools/skel): it says which
  * step is still to write and in which file (from __FILE__, so the name
- * cannot go stale when a file moves), and fails as a system call would:
- * -1, with errno EOPNOTSUPP.
+ * cannot go stale when a file moves), and ends the VMM there with
+ * VMM_SETUP_ERROR. It never returns, so that a stub prints one line:
+ * no caller goes on to blame what the missing step left undone. It is
+ * declared to return an int so that a stub stands where the call it
+ * replaces returned one (not __noreturn: code after a stub is the
+ * student's to write, and checkers would call it unreachable).
  */
 #define todo_stub(step) __todo_stub(step, __FILE__)
 int __todo_stub(const char *step, const char *file);
