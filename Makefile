@@ -205,7 +205,7 @@ clean:
 		-o -name '*.lds' -o -name '*.inc' -o -name '.*.cmd' \
 		-o -name '.*.d' \) -type f -delete
 	$(Q)rm -f $(vmm) $(checker) $(addprefix $(objtree)/fuzz/,\
-		fuzz_simvirtio fuzz_elf fuzz_syscall fuzz_args)
+		fuzz_simvirtio fuzz_elf fuzz_syscall fuzz_args fuzz_gdb)
 	$(Q)rm -rf $(objtree)/checker/logs $(objtree)/fuzz/out
 mrproper: clean
 	$(Q)rm -rf $(objtree)/skels $(objtree)/.tools

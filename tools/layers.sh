@@ -9,6 +9,7 @@
 #   x86      the CPU's side: modes, page tables, GDT, registers, probes
 #   devices  what the guest talks to over the buses
 #   lab2     a static Linux program in ring 3 (uses x86's GDT)
+#   debug    the crash report, --trace, the gdb stub (uses core, x86)
 # Prints one line per include that points up, and exits 1 if any does.
 set -u
 cd "$1/vmm" || exit 2
@@ -19,12 +20,13 @@ allowed() {
 	x86)		echo "core x86" ;;
 	devices)	echo "core devices" ;;
 	lab2)		echo "core x86 devices lab2" ;;
+	debug)		echo "core x86 debug" ;;
 	esac
 }
 
 echo "  LAYERS  vmm"
 status=0
-for room in core x86 devices lab2; do
+for room in core x86 devices lab2 debug; do
 	ok=$(allowed "$room")
 	for f in "$room"/*.[ch]; do
 		# Every local include names its room: "core/vm.h".

@@ -37,6 +37,9 @@ enum {
 	OPT_STRACE,
 	OPT_MEM_FILE,
 	OPT_DIRTY_LOG,
+	OPT_TRACE,
+	OPT_GDB,
+	OPT_NO_CRASH_REPORT,
 };
 
 /* The assignment's macro: "make USE_POOLING=1" builds polling in. */
@@ -64,6 +67,9 @@ static const struct option long_options[] = {
 	{ "strace", no_argument, NULL, OPT_STRACE },
 	{ "mem-file", required_argument, NULL, OPT_MEM_FILE },
 	{ "dirty-log", no_argument, NULL, OPT_DIRTY_LOG },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "no-crash-report", no_argument, NULL, OPT_NO_CRASH_REPORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -97,6 +103,10 @@ void args_usage(FILE *out)
 		"      --elf FILE         run a static x86-64 Linux program in ring 3\n"
 		"      --root DIR         its files are those under DIR (default .)\n"
 		"      --strace           log its syscalls on stderr\n"
+		"      --trace            one line per VM exit on stderr\n"
+		"      --gdb PORT         wait for gdb on 127.0.0.1:PORT at the first\n"
+		"                         instruction (gdb: target remote :PORT)\n"
+		"      --no-crash-report  after a fatal exit, only its one line\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          the version\n"
 		"\n"
@@ -291,6 +301,31 @@ static int parse_simvirtio_option(struct vmm_options *opts, int opt,
 	}
 }
 
+/* The debugging tools: --trace, --gdb PORT, --no-crash-report. */
+static int parse_debug_option(struct vmm_options *opts, int opt,
+			      const char *arg, FILE *err)
+{
+	uint64_t port;
+
+	switch (opt) {
+	case OPT_TRACE:
+		opts->debug.trace = true;
+		return 0;
+	case OPT_NO_CRASH_REPORT:
+		opts->debug.no_crash_report = true;
+		return 0;
+	default:
+		if (args_parse_u64(arg, &port) < 0 || port == 0 ||
+		    port > UINT16_MAX) {
+			fprintf(err, "vmm: --gdb: bad port '%s'; use 1 to 65535\n",
+				arg);
+			return -1;
+		}
+		opts->debug.gdb_port = port;
+		return 0;
+	}
+}
+
 static int parse_option(struct vmm_options *opts, int opt, char *arg,
 			FILE *err)
 {
@@ -313,6 +348,10 @@ static int parse_option(struct vmm_options *opts, int opt, char *arg,
 	case OPT_DIRTY_LOG:
 		opts->dirty_log = true;
 		return 0;
+	case OPT_TRACE:
+	case OPT_GDB:
+	case OPT_NO_CRASH_REPORT:
+		return parse_debug_option(opts, opt, arg, err);
 	case OPT_MODE:
 		if (mode_parse(arg, &opts->mode) < 0) {
 			fprintf(err, "vmm: unknown mode '%s'; use real, protected, paged or long\n",

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "debug/debug.h"
 #include "x86/mode.h"
 #include "x86/regs.h"
 
@@ -53,6 +54,7 @@ struct vmm_options {
 	bool strace;			/* --strace */
 	const char *mem_file;		/* --mem-file FILE */
 	bool dirty_log;			/* --dirty-log */
+	struct debug_config debug;	/* --trace, --gdb, --no-crash-report */
 	int nargs;			/* the program's arguments, after */
 	char **args;			/* the options */
 };

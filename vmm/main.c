@@ -14,6 +14,7 @@
 #include <kvmlab/x86.h>
 
 #include "args.h"
+#include "debug/debug.h"
 #include "result.h"
 #include "devices/devices.h"
 #include "loader.h"
@@ -56,6 +57,7 @@ struct vmm {
 	uint64_t window_device;			/* its GPA, or 0: RDI */
 	struct process proc;			/* Lab 2 */
 	char **argv;				/* its arguments */
+	struct debug_session debug;		/* crash report, --trace, --gdb */
 };
 
 static void plan_guest(const struct vmm_options *opts,
@@ -289,6 +291,8 @@ static int report_stop(struct vmm *vmm, const struct guest_plan *plan,
 		pr_err("this host's KVM does not support 32-bit paging (even a guest that is one hlt shuts down before it runs)");
 		return VMM_UNSUPPORTED;
 	}
+	/* The report first: the last line still names the exit. */
+	debug_crash(&vmm->debug, &regs, &sregs);
 	exit_describe(&state->exit, vmm->vcpu.run, why, sizeof(why));
 	/*
 	 * kvm-amd resets the vCPU before it reports a triple fault (the
@@ -410,6 +414,12 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	enum run_result result;
 	int status;
 
+	status = debug_start(&vmm->debug, &opts->debug, &vmm->vcpu,
+			     &vmm->vm.mem, stderr);
+	if (status) {
+		debug_end(&vmm->debug, false, VMM_GUEST_FAILED);
+		return status < 0 ? VMM_SETUP_ERROR : VMM_GUEST_FAILED;
+	}
 	if (opts->timeout > 0 && timeout_arm(vmm->vcpu.run, opts->timeout))
 		return VMM_SETUP_ERROR;
 	if (vmm->simvirtio &&
@@ -418,7 +428,8 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 		timeout_disarm();
 		return VMM_SETUP_ERROR;
 	}
-	result = run_vcpu(&vmm->vcpu, &vmm->vm, &state);
+	result = run_vcpu(&vmm->vcpu, &vmm->vm, &state,
+			  debug_hook(&vmm->debug));
 	simvirtio_poll_stop(&vmm->poller);
 	timeout_disarm();
 	fflush(stdout);
@@ -440,6 +451,7 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	}
 	if (status != VMM_OK && vmm->simvirtio)
 		simvirtio_report_state(vmm->simvirtio, stderr);
+	debug_end(&vmm->debug, result == RUN_HALTED, status);
 	if (opts->dump_regs && result != RUN_ERROR)
 		dump_regs(vmm, plan);
 	if (opts->dirty_log)

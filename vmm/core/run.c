@@ -49,8 +49,12 @@ static int run_until_exit(struct vcpu *vcpu, struct exit_stats *stats)
 	return ret;
 }
 
-static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
+static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state,
+				const struct run_hook *hook)
 {
+	enum run_hook_verdict look;
+	enum exit_verdict verdict;
+
 	for (;;) {
 		if (timeout_expired())
 			return RUN_TIMED_OUT;
@@ -64,7 +68,16 @@ static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
 			return RUN_ERROR;
 		}
 		stats_record_exit(&state->stats, vcpu->run);
-		switch (exit_dispatch(&state->exit, vcpu->run)) {
+		look = hook && hook->exit ? hook->exit(hook->data, vcpu) :
+					    RUN_HOOK_PASS;
+		if (look == RUN_HOOK_RESUME)
+			continue;
+		if (look == RUN_HOOK_STOP)
+			return RUN_ERROR;
+		verdict = exit_dispatch(&state->exit, vcpu->run);
+		if (hook && hook->handled)
+			hook->handled(hook->data, vcpu, verdict);
+		switch (verdict) {
 		case VERDICT_RESUME:
 			break;
 		case VERDICT_HALT:
@@ -76,7 +89,7 @@ static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
 }
 
 enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
-			 struct run_state *state)
+			 struct run_state *state, const struct run_hook *hook)
 {
 	uint64_t start = now_ns();
 	enum run_result result;
@@ -85,7 +98,7 @@ enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
 	state->exit.pio = &vm->pio;
 	state->exit.mmio = &vm->mmio;
 	state->exit.run_size = vcpu->run_size;
-	result = run_loop(vcpu, state);
+	result = run_loop(vcpu, state, hook);
 	/*
 	 * BEGIN SOLUTION 5: the nanoseconds of the whole run, since @start,
 	 * in state->stats.ns_total.

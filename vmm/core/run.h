@@ -22,7 +22,30 @@ struct run_state {
 	struct exit_stats stats;
 };
 
+/*
+ * A look at each exit, for the debugging tools (vmm/debug: --trace,
+ * --gdb). exit() runs before the exit is counted and handled:
+ * RUN_HOOK_PASS lets the loop go on as usual, RUN_HOOK_RESUME says the
+ * exit was the hook's (a debug exit) and runs the vCPU again, and
+ * RUN_HOOK_STOP ends the run (RUN_ERROR). handled() runs after the
+ * exit handler, with its verdict. Either may be NULL.
+ */
+enum run_hook_verdict {
+	RUN_HOOK_PASS,
+	RUN_HOOK_RESUME,
+	RUN_HOOK_STOP,
+};
+
+struct run_hook {
+	enum run_hook_verdict (*exit)(void *data, struct vcpu *vcpu);
+	void (*handled)(void *data, struct vcpu *vcpu,
+			enum exit_verdict verdict);
+	void *data;
+};
+
+/* @hook may be NULL: no debugging tool looks. */
 enum run_result run_vcpu(struct vcpu *vcpu, struct vm *vm,
-			 struct run_state *state);
+			 struct run_state *state,
+			 const struct run_hook *hook);
 
 #endif /* VMM_RUN_H */

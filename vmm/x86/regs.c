@@ -58,6 +58,11 @@ void regs_assign(struct kvm_regs *regs, const struct reg_assign *assign)
 		*reg_slot(regs, assign->reg) = assign->value;
 }
 
+const char *regs_name(int reg)
+{
+	return reg_table[reg].name;
+}
+
 uint64_t regs_value(const struct kvm_regs *regs, int reg)
 {
 	uint64_t value;

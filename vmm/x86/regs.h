@@ -36,6 +36,7 @@ uint64_t regs_value(const struct kvm_regs *regs, int reg);
  */
 bool regs_are_reset(const struct kvm_regs *regs,
 		    const struct kvm_sregs *sregs);
+const char *regs_name(int reg);
 void regs_dump(FILE *out, const struct kvm_regs *regs,
 	       const struct kvm_sregs *sregs);
 
