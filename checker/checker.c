@@ -81,6 +81,7 @@ static void register_tests(void)
 	profiling_tests();
 	exit_tests();
 	mode_tests();
+	debug_tests();
 	/* Last: its runs may hang for another item's sake. */
 	polling_tests();
 }

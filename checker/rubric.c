@@ -47,6 +47,9 @@ static struct rubric_item items[] = {
 	{ .id = "kvm_ioctls", .title = "kvm-ioctls examples", DEP(NEEDS_REAL) },
 	{ .id = "hostile", .title = "hostile guests", DEP(NEEDS_REAL) },
 	{ .id = "robustness", .title = "robustness", DEP(NEEDS_REAL) },
+	{ .id = "debug", .title = "debugging tools", DEP(NEEDS_REAL) },
+	{ .id = "debug_long", .title = "debugging, long mode",
+	  DEP(NEEDS_LONG) },
 };
 
 /*

@@ -39,6 +39,7 @@ void profiling_tests(void);
 void exit_tests(void);
 void mode_tests(void);
 void polling_tests(void);
+void debug_tests(void);
 
 /* Each says what was expected and what the VMM did. */
 #define assert_status(r, want)						\
