@@ -20,7 +20,7 @@ obj=$1
 secs=${2:-60}
 jobs=${FUZZ_JOBS:-2}
 src=${srctree:-$(cd "$(dirname "$0")/.." && pwd)}
-harnesses="fuzz_simvirtio fuzz_elf fuzz_syscall fuzz_args"
+harnesses="fuzz_simvirtio fuzz_elf fuzz_syscall fuzz_args fuzz_gdb"
 pids=
 
 # libFuzzer takes -max_total_time=0 as "for ever".
