@@ -75,8 +75,9 @@ static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state,
 		if (look == RUN_HOOK_STOP)
 			return RUN_ERROR;
 		verdict = exit_dispatch(&state->exit, vcpu->run);
-		if (hook && hook->handled)
-			hook->handled(hook->data, vcpu, verdict);
+		if (hook && hook->handled &&
+		    hook->handled(hook->data, vcpu, verdict) == RUN_HOOK_STOP)
+			return RUN_ERROR;
 		switch (verdict) {
 		case VERDICT_RESUME:
 			break;

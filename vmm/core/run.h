@@ -24,11 +24,12 @@ struct run_state {
 
 /*
  * A look at each exit, for the debugging tools (vmm/debug: --trace,
- * --gdb). exit() runs before the exit is counted and handled:
+ * --gdb). exit() runs after the exit is counted, before it is handled:
  * RUN_HOOK_PASS lets the loop go on as usual, RUN_HOOK_RESUME says the
  * exit was the hook's (a debug exit) and runs the vCPU again, and
  * RUN_HOOK_STOP ends the run (RUN_ERROR). handled() runs after the
- * exit handler, with its verdict. Either may be NULL.
+ * exit handler, with its verdict, and may end the run the same way.
+ * Either may be NULL.
  */
 enum run_hook_verdict {
 	RUN_HOOK_PASS,
@@ -38,8 +39,8 @@ enum run_hook_verdict {
 
 struct run_hook {
 	enum run_hook_verdict (*exit)(void *data, struct vcpu *vcpu);
-	void (*handled)(void *data, struct vcpu *vcpu,
-			enum exit_verdict verdict);
+	enum run_hook_verdict (*handled)(void *data, struct vcpu *vcpu,
+					 enum exit_verdict verdict);
 	void *data;
 };
 

@@ -19,18 +19,22 @@ static enum run_hook_verdict debug_exit(void *data, struct vcpu *vcpu)
 	return ret ? RUN_HOOK_RESUME : RUN_HOOK_PASS;
 }
 
-static void debug_handled(void *data, struct vcpu *vcpu,
-			  enum exit_verdict verdict)
+static enum run_hook_verdict debug_handled(void *data, struct vcpu *vcpu,
+					  enum exit_verdict verdict)
 {
 	struct debug_session *d = data;
 	struct kvm_regs regs;
 
-	if (!d->cfg->trace)
-		return;
-	/* RIP as KVM left it at this exit; 0 if it cannot be read. */
-	if (vcpu_get_regs(vcpu, &regs))
-		regs.rip = 0;
-	trace_exit(d->out, vcpu->run, vcpu->run_size, regs.rip);
+	if (d->cfg->trace) {
+		/* RIP as KVM left it at this exit; 0 if it cannot be read. */
+		if (vcpu_get_regs(vcpu, &regs))
+			regs.rip = 0;
+		trace_exit(d->out, vcpu->run, vcpu->run_size, regs.rip);
+	}
+	if (d->gdb_on && verdict == VERDICT_RESUME &&
+	    gdb_handled(&d->gdb) < 0)
+		return RUN_HOOK_STOP;
+	return RUN_HOOK_PASS;
 }
 
 int debug_start(struct debug_session *d, const struct debug_config *cfg,

@@ -19,11 +19,13 @@
 #include <kvmlab/x86.h>
 
 #include "core/log.h"
+#include "debug/crash.h"
 #include "debug/gdb.h"
 #include "debug/pagewalk.h"
 
-/* The exception of a single step (#DB). */
+/* The exception of a single step (#DB), and the opcode of hlt. */
 #define X86_VECTOR_DB		1
+#define X86_OPCODE_HLT		0xf4
 /* Stop replies: SIGTRAP at a step or breakpoint, SIGSEGV at a crash. */
 #define GDB_STOP_TRAP		"S05"
 #define GDB_STOP_CRASH		"S0b"
@@ -167,6 +169,8 @@ static int set_debug(struct gdb_stub *g, bool step)
 {
 	struct kvm_guest_debug dbg = { 0 };
 
+	g->stepping = step;
+
 	if (step)
 		dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
 	if (ioctl(g->vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0) {
@@ -176,11 +180,42 @@ static int set_debug(struct gdb_stub *g, bool step)
 	return 0;
 }
 
+/*
+ * Is the vCPU at a hlt? Single-stepped, a hlt does not halt (the
+ * trap ends it at once), and the guest runs past it: so a hlt runs
+ * unstepped, and the halt ends the run as it would without gdb.
+ */
+static bool at_hlt(struct gdb_stub *g)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	uint64_t phys;
+	const uint8_t *op;
+
+	if (vcpu_get_regs(g->vcpu, &regs) || vcpu_get_sregs(g->vcpu, &sregs) ||
+	    walk_translate(g->mem, &sregs, crash_rip_linear(&regs, &sregs),
+			   &phys))
+		return false;
+	op = guest_ptr(g->mem, phys, 1);
+	return op && *op == X86_OPCODE_HLT;
+}
+
+/* Single-step when gdb steps or a breakpoint waits, but not a hlt. */
+static int update_stepping(struct gdb_stub *g)
+{
+	bool want = (g->step || g->session.nbreakpoints) && !at_hlt(g);
+
+	if (want == g->stepping)
+		return 0;
+	g->stepping = want;
+	return set_debug(g, want);
+}
+
 /* Run on: stepping for gdb's 's', or to find a breakpoint. */
 static int resume(struct gdb_stub *g, bool step)
 {
 	g->step = step;
-	return set_debug(g, step || g->session.nbreakpoints);
+	return update_stepping(g);
 }
 
 /*
@@ -286,9 +321,27 @@ int gdb_exit(struct gdb_stub *g)
 		if (vcpu_get_regs(g->vcpu, &regs))
 			return -1;
 		if (!gdb_breakpoint_at(&g->session, regs.rip))
-			return 1;	/* stepping on to a breakpoint */
+			/* Stepping on to a breakpoint. */
+			return update_stepping(g) ? -1 : 1;
 	}
 	return stop(g, GDB_STOP_TRAP) ? -1 : 1;
+}
+
+int gdb_handled(struct gdb_stub *g)
+{
+	const uint32_t reason = g->vcpu->run->exit_reason;
+	struct kvm_regs regs;
+
+	if (g->fd < 0 || !g->stepping ||
+	    (reason != KVM_EXIT_IO && reason != KVM_EXIT_MMIO))
+		return 0;
+	/* Finish the instruction, then it is where its trap would be. */
+	vcpu_complete_io(g->vcpu);
+	if (vcpu_get_regs(g->vcpu, &regs))
+		return -1;
+	if (!g->step && !gdb_breakpoint_at(&g->session, regs.rip))
+		return update_stepping(g);
+	return stop(g, GDB_STOP_TRAP);
 }
 
 /*

@@ -25,6 +25,7 @@ struct gdb_stub {
 	struct vcpu *vcpu;
 	const struct guest_mem *mem;
 	bool step;		/* gdb asked for one instruction */
+	bool stepping;		/* KVM single-steps the guest */
 	char out[2 * GDB_PACKET_MAX + 4];
 	size_t out_len;		/* the last packet, sent again on '-' */
 };
@@ -44,6 +45,13 @@ int gdb_wait(struct gdb_stub *g);
  * exit), run again; 0: not the stub's; -1: end the run.
  */
 int gdb_exit(struct gdb_stub *g);
+
+/*
+ * A port I/O or MMIO exit the VMM handled: a step that exits to the VMM
+ * loses its trap on this host, so the step ends here. 0, or -1: end
+ * the run.
+ */
+int gdb_handled(struct gdb_stub *g);
 
 /* The run is over: tell gdb (halted with @status, or crashed). */
 void gdb_end(struct gdb_stub *g, bool halted, int status);
