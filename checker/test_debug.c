@@ -495,7 +495,7 @@ static bool wait_for_stub(uint16_t port, int alive)
  * gdb command a line) in gdb's batch mode, its output to @log.
  */
 static pid_t start_client(uint16_t port, const char *const *script,
-			  const char *log, int alive)
+			  const char *log, const int alive[2])
 {
 	pid_t pid = fork();
 	char *argv[64];
@@ -505,7 +505,8 @@ static pid_t start_client(uint16_t port, const char *const *script,
 	ck_assert_int_ge(pid, 0);
 	if (pid)
 		return pid;
-	if (!wait_for_stub(port, alive))
+	close(alive[1]);	/* else its own copy keeps the pipe open */
+	if (!wait_for_stub(port, alive[0]))
 		_exit(4);
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
@@ -566,7 +567,7 @@ static const char *gdb_session(struct vmm_run *r, const char *const *script,
 		argv[n++] = vmm_args[i];
 	argv[n] = NULL;
 	alive_pipe(alive);
-	client = start_client(port, script, log, alive[0]);
+	client = start_client(port, script, log, alive);
 	close(alive[0]);
 	run_vmm(r, "gdb_session", NULL, argv);
 	close(alive[1]);
@@ -715,7 +716,7 @@ static void send_packet(int fd, const char *text, bool raw)
  * Not gdb: a client whose packets are bad, each of which must get its
  * error reply; then it goes away without a word. Exits 0 if all did.
  */
-static void __noreturn hostile_client(uint16_t port, int alive)
+static void __noreturn hostile_client(uint16_t port, const int alive[2])
 {
 	static const char *const bad[] = {
 		"$g#00",			/* a wrong checksum: - */
@@ -730,7 +731,8 @@ static void __noreturn hostile_client(uint16_t port, int alive)
 	unsigned int i;
 	int fd, ok = 1;
 
-	if (!wait_for_stub(port, alive))
+	close(alive[1]);
+	if (!wait_for_stub(port, alive[0]))
 		_exit(4);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	a.sin_port = htons(port);
@@ -767,7 +769,7 @@ START_TEST(test_gdb_hostile_client)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
-		hostile_client(port, alive[0]);
+		hostile_client(port, alive);
 	close(alive[0]);
 	VMM(&r, "--timeout", "20", "--gdb", port_arg, "real");
 	close(alive[1]);
