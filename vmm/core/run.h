@@ -17,10 +17,7 @@ enum run_result {
 	RUN_ERROR,		/* KVM_RUN itself failed */
 };
 
-struct run_state {
-	struct exit_ctx exit;	/* why the last exit stopped the guest */
-	struct exit_stats stats;
-};
+
 
 /*
  * A look at each exit, for the debugging tools (vmm/debug: --trace,
@@ -42,6 +39,12 @@ struct run_hook {
 	enum run_hook_verdict (*handled)(void *data, struct vcpu *vcpu,
 					 enum exit_verdict verdict);
 	void *data;
+};
+
+struct run_state {
+	struct exit_ctx exit;	/* why the last exit stopped the guest */
+	struct exit_stats stats;
+	const struct run_hook *hook;	/* NULL: no debugging tool looks */
 };
 
 /* @hook may be NULL: no debugging tool looks. */

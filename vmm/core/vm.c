@@ -37,12 +37,7 @@ static int vm_open_kvm(struct vm *vm)
 
 	if (!path || !*path)
 		path = KVM_DEVICE_PATH;
-	/*
-	 * BEGIN SOLUTION 1: open the KVM device at @path for reading and
-	 * writing, and not inherited across exec. On failure leave a
-	 * negative fd and errno as the system set it: the code below turns
-	 * errno into the fix to name (the kvm group, a missing module).
-	 */
+	/* BEGIN SOLUTION 1: open the KVM device, for reading and writing */
 	vm->kvm_fd = open(path, O_RDWR | O_CLOEXEC);
 	/* STUB: vm->kvm_fd = todo_stub("open the KVM device"); */
 	/* END SOLUTION */
@@ -153,11 +148,8 @@ static void *map_anonymous(uint64_t size)
 	void *host;
 
 	/*
-	 * BEGIN SOLUTION 1: @size bytes of anonymous memory, private to the
-	 * VMM, readable and writable, for the guest's RAM (the kernel gives
-	 * it zeroed). Reserve no swap for it: 3 GiB of RAM must map on a
-	 * small host, and the guest touches few pages. MAP_FAILED, with
-	 * errno set, when it cannot be had.
+	 * BEGIN SOLUTION 1: map @size bytes of anonymous, private memory
+	 * for the guest's RAM, reserving no swap for it.
 	 */
 	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -169,11 +161,7 @@ static void *map_anonymous(uint64_t size)
 		       (unsigned long long)size, strerror(errno));
 		return MAP_FAILED;
 	}
-	/*
-	 * BEGIN SOLUTION 1: optional, and nothing tests it: let KSM merge
-	 * this RAM with identical pages. A kernel without KSM refuses,
-	 * which is no error.
-	 */
+	/* BEGIN SOLUTION 1: let KSM merge it with identical pages */
 	/* Merging is an optimisation: a kernel without KSM is fine. */
 	madvise(host, size, MADV_MERGEABLE);
 	/* END SOLUTION */
@@ -197,11 +185,8 @@ static int vm_set_memory_region(struct vm *vm)
 	int ret;
 
 	/*
-	 * BEGIN SOLUTION 1: one memory slot, VM_MEM_SLOT: guest-physical
-	 * [0, vm->mem.size) is the RAM mapped at vm->mem.host, with
-	 * vm->slot_flags (--dirty-log sets one). 0, or negative with errno
-	 * set. Guest addresses outside the slot are MMIO exits: that is
-	 * where the devices live.
+	 * BEGIN SOLUTION 1: one memory slot: the RAM the VMM mapped, seen by
+	 * the guest from address 0, with vm->slot_flags.
 	 */
 	region.slot = VM_MEM_SLOT;
 	region.flags = vm->slot_flags;

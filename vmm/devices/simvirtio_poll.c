@@ -18,11 +18,8 @@
 #define POLL_NAP_NS		20000L
 
 /*
- * BEGIN SOLUTION 4: the thread, poll_thread(): service the device's
- * queues (simvirtio_service()) until p->stop is set, read with acquire
- * as it is written from another thread. Spin while there is traffic,
- * nap after POLL_SPIN_ROUNDS idle rounds, so that an idle guest does
- * not cost a host CPU; the data must never wait for an exit.
+ * BEGIN SOLUTION 4: the thread: service the device's queues until told
+ * to stop; spin while there is traffic, nap when there is none.
  */
 static void *poll_thread(void *arg)
 {
@@ -50,13 +47,9 @@ int simvirtio_poll_start(struct simvirtio_poller *p,
 
 	memset(p, 0, sizeof(*p));
 	p->dev = dev;
-	/*
-	 * BEGIN SOLUTION 4: start the thread that runs poll_thread(@p);
-	 * err is 0, or the error number pthread_create() returns (it does
-	 * not set errno).
-	 */
+	/* BEGIN SOLUTION 4: start the thread */
 	err = pthread_create(&p->thread, NULL, poll_thread, p);
-	/* STUB: err = todo_stub("the poll thread"); */
+	/* STUB: err = todo_stub("the poll thread") ? EOPNOTSUPP : 0; */
 	/* END SOLUTION */
 	if (err) {
 		pr_err("cannot start the SIMVIRTIO poll thread: %s",
