@@ -64,11 +64,12 @@ static struct rubric_item *current;
 		current = &items[n];					\
 	}
 ENTER(0) ENTER(1) ENTER(2) ENTER(3) ENTER(4) ENTER(5) ENTER(6) ENTER(7)
-ENTER(8) ENTER(9) ENTER(10) ENTER(11) ENTER(12)
+ENTER(8) ENTER(9) ENTER(10) ENTER(11) ENTER(12) ENTER(13) ENTER(14)
 
 static void (*const enter[])(void) = {
 	enter_0, enter_1, enter_2, enter_3, enter_4, enter_5, enter_6,
-	enter_7, enter_8, enter_9, enter_10, enter_11, enter_12,
+	enter_7, enter_8, enter_9, enter_10, enter_11, enter_12, enter_13,
+	enter_14,
 };
 
 static_assert(ARRAY_SIZE(enter) == ARRAY_SIZE(items),
