@@ -431,8 +431,12 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	result = run_vcpu(&vmm->vcpu, &vmm->vm, &state,
 			  debug_hook(&vmm->debug));
 	simvirtio_poll_stop(&vmm->poller);
-	timeout_disarm();
+	/*
+	 * Flush the guest's output while the timeout's backstop is still
+	 * armed: a reader that stalls must not hang the VMM here either.
+	 */
 	fflush(stdout);
+	timeout_disarm();
 
 	switch (result) {
 	case RUN_HALTED:
