@@ -129,6 +129,19 @@ check: checker
 		$(srctree)/tools/grade.sh $(checker) $(objtree)/checker/results
 endif
 
+# The grade again on a second KVM: kvm-amd in a QEMU guest (TCG, nested
+# SVM), where 32-bit paging runs. Same report, its own score line;
+# results: checker/results-svm/. Kernel and modules cached in .tools/svm/.
+deps-svm := qemu-system-x86 busybox-static
+PHONY += check-svm
+check-svm: checker
+	$(Q)$(srctree)/tools/deps.sh $(deps-svm)
+	$(Q)$(srctree)/tools/svm/build.sh $(srctree) $(objtree)
+	$(Q)KVMLAB_OBJTREE=$(objtree) KVMLAB_ITEM=$(ITEM) \
+		KVMLAB_RESULTS=$(objtree)/checker/results-svm \
+		$(srctree)/tools/grade.sh $(srctree)/tools/svm/run.sh \
+		$(objtree)/checker/results-svm
+
 # The kit's own targets (skels, verify) need tools/skel/ and
 # tools/verify.sh, which a student skeleton does not ship: there they
 # are neither defined nor listed.
@@ -219,7 +232,12 @@ help:
 	@echo '                    RUNFLAGS="--dump-regs ...")'
 	@echo '  check          - build, then grade: the rubric tests on KVM'
 	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one)'
+<<<<<<< HEAD
 ifneq ($(kit),)
+=======
+	@echo '  check-svm      - the same grade inside QEMU on kvm-amd (AMD SVM),'
+	@echo '                   paged mode included (ITEM= as for check)'
+>>>>>>> 3094464 (make check-svm: the grade again on kvm-amd, in QEMU with nested SVM)
 	@echo '  skels          - write the student tree to skels/ (TODO=k: the'
 	@echo '                   solutions of tasks k to 5 removed; default 1)'
 	@echo '  verify         - prove the grader: each student mistake in'

@@ -11,7 +11,10 @@ have() {
 	case $1 in
 	check)		pkg-config --exists check 2>/dev/null ;;
 	musl-tools)	command -v musl-gcc >/dev/null 2>&1 ;;
-	busybox-static)	test -x /bin/busybox ;;
+	qemu-system-x86) command -v qemu-system-x86_64 >/dev/null 2>&1 ;;
+	# busybox (not -static) would need libraries the initramfs lacks.
+	busybox-static)	dpkg-query -W -f '${Status}' busybox-static 2>/dev/null |
+			grep -q 'ok installed' ;;
 	linux-source-*)	test -e "/usr/src/$1.tar.xz" ;;
 	libclang-rt-*-dev)
 		# clang-N's runtimes: probe libFuzzer's archive.
