@@ -232,12 +232,9 @@ help:
 	@echo '                    RUNFLAGS="--dump-regs ...")'
 	@echo '  check          - build, then grade: the rubric tests on KVM'
 	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one)'
-<<<<<<< HEAD
-ifneq ($(kit),)
-=======
 	@echo '  check-svm      - the same grade inside QEMU on kvm-amd (AMD SVM),'
 	@echo '                   paged mode included (ITEM= as for check)'
->>>>>>> 3094464 (make check-svm: the grade again on kvm-amd, in QEMU with nested SVM)
+ifneq ($(kit),)
 	@echo '  skels          - write the student tree to skels/ (TODO=k: the'
 	@echo '                   solutions of tasks k to 5 removed; default 1)'
 	@echo '  verify         - prove the grader: each student mistake in'
