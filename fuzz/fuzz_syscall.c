@@ -43,6 +43,7 @@
 #include "lab2/process.h"
 #include "lab2/sandbox.h"
 #include "lab2/syscall.h"
+#include "lab2/uaccess.h"
 
 #define RAM_SIZE	0x400000ULL	/* 4 MiB: 1 MiB of it stack */
 #define IMAGE_END	0x200000ULL	/* brk starts there */
