@@ -221,12 +221,27 @@ void rubric_skip_kvm(const char *id, const char *why)
 	rubric_find(id)->not_run = why;
 }
 
-/* ITEM=id grades one item; ITEM=scored the five scored ones. */
+/*
+ * ITEM=id grades one item, ITEM=scored the five scored ones, and a
+ * comma-separated list any of those (make check-svm: scored,paged_mode).
+ */
 static bool selected(const struct rubric_item *item, const char *only)
 {
-	if (only && !strcmp(only, RUBRIC_SCORED))
-		return item->points;
-	return !only || !strcmp(only, item->id);
+	const char *p = only;
+
+	if (!only)
+		return true;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		if (len == strlen(RUBRIC_SCORED) &&
+		    !strncmp(p, RUBRIC_SCORED, len) && item->points)
+			return true;
+		if (len == strlen(item->id) && !strncmp(p, item->id, len))
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
 }
 
 void rubric_add_suites(SRunner *sr, const char *only, bool have_kvm)
