@@ -32,27 +32,27 @@ struct reg_desc {
 };
 
 #define CFG_WIDTH(field)	sizeof(((struct simvirtio_config *)0)->field)
-#define REG(field, w, e)						\
+#define REG_DESC(field, w, e)						\
 	{ #field, SIMVIRTIO_OFF(field), CFG_WIDTH(field), w, e }
 
 static const struct reg_desc regs[NR_SIMVIRTIO_REGS] = {
-	[R_MAGIC] = REG(magic, false, false),
-	[R_MAX_QUEUE_LEN] = REG(max_queue_len, false, false),
-	[R_DEVICE_STATUS] = REG(device_status, false, false),
-	[R_DRIVER_STATUS] = REG(driver_status, true, false),
-	[R_QUEUE_SEL] = REG(queue_sel, true, false),
-	[R_Q0_TX_CTL] = REG(q0_tx_ctl, true, false),
-	[R_Q1_RX_CTL] = REG(q1_rx_ctl, true, false),
-	[R_TRANSPORT] = REG(transport, false, false),
-	[R_ERROR] = REG(error, false, false),
-	[R_QUEUE_ADDR] = REG(queue_addr, true, false),
-	[R_DEVTABLE_ADDR] = REG(devtable_addr, true, false),
-	[R_PAYLOAD_LEN] = REG(payload_len, false, false),
-	[R_RESERVED] = REG(reserved, false, false),
-	[R_Q0_HEAD] = REG(q0_head, true, true),
-	[R_Q0_TAIL] = REG(q0_tail, false, true),
-	[R_Q1_HEAD] = REG(q1_head, false, true),
-	[R_Q1_TAIL] = REG(q1_tail, true, true),
+	[R_MAGIC] = REG_DESC(magic, false, false),
+	[R_MAX_QUEUE_LEN] = REG_DESC(max_queue_len, false, false),
+	[R_DEVICE_STATUS] = REG_DESC(device_status, false, false),
+	[R_DRIVER_STATUS] = REG_DESC(driver_status, true, false),
+	[R_QUEUE_SEL] = REG_DESC(queue_sel, true, false),
+	[R_Q0_TX_CTL] = REG_DESC(q0_tx_ctl, true, false),
+	[R_Q1_RX_CTL] = REG_DESC(q1_rx_ctl, true, false),
+	[R_TRANSPORT] = REG_DESC(transport, false, false),
+	[R_ERROR] = REG_DESC(error, false, false),
+	[R_QUEUE_ADDR] = REG_DESC(queue_addr, true, false),
+	[R_DEVTABLE_ADDR] = REG_DESC(devtable_addr, true, false),
+	[R_PAYLOAD_LEN] = REG_DESC(payload_len, false, false),
+	[R_RESERVED] = REG_DESC(reserved, false, false),
+	[R_Q0_HEAD] = REG_DESC(q0_head, true, true),
+	[R_Q0_TAIL] = REG_DESC(q0_tail, false, true),
+	[R_Q1_HEAD] = REG_DESC(q1_head, false, true),
+	[R_Q1_TAIL] = REG_DESC(q1_tail, true, true),
 };
 
 /* Each device error, its name and its cause written once. */
