@@ -255,7 +255,7 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 						ARRAY_SIZE(strace_argv);
 
 		/* LeakSanitizer ptraces the VMM at exit: strace already does. */
-		putenv("ASAN_OPTIONS=detect_leaks=0");
+		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
 		for (i = 0; i < nargs; i++)
 			args[n++] = sargv[i];
 		args[n++] = trace_path(trace, sizeof(trace));
