@@ -86,7 +86,7 @@ checker := $(objtree)/checker/checker
 # Debian packages each goal needs; tools/deps.sh installs them as root.
 # One chain, so that make -j never runs two apt-get at once.
 deps-build := nasm musl-tools
-deps-check := check pkg-config strace busybox-static
+deps-check := check pkg-config strace busybox-static gdb
 deps-style := sparse cppcheck
 
 PHONY := all

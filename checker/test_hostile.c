@@ -15,7 +15,12 @@
 #include "tests.h"
 
 #define STORM_SECONDS	"1.5"
-#define STORM_MIN_EXITS	10000
+/*
+ * Enough exits that one report each could not pass unnoticed, and few
+ * enough for a loaded host (about 5000 a second here): how fast exits
+ * go is make bench's to measure, not a test's.
+ */
+#define STORM_MIN_EXITS	1000
 
 /* A triple fault in each mode the VMM starts (paged: see paged_mode). */
 START_TEST(test_triple_faults)
