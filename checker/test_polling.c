@@ -157,7 +157,7 @@ static const char *poll_bench(void)
 		"the TX ring stayed full: the thread does not consume it",
 		"the message was sent: no \"ACK 14\" came back on RX",
 	};
-	unsigned int i;
+	unsigned int i, code;
 	int status = 0;
 	pid_t pid = fork();
 
@@ -192,8 +192,9 @@ static const char *poll_bench(void)
 	}
 	if (!WIFEXITED(status))
 		return reasons[0];
-	if (WEXITSTATUS(status) && WEXITSTATUS(status) < ARRAY_SIZE(reasons))
-		return reasons[WEXITSTATUS(status)];
+	code = WEXITSTATUS(status);
+	if (code && code < ARRAY_SIZE(reasons))
+		return reasons[code];
 	return NULL;
 }
 
