@@ -17,6 +17,7 @@
 #include <kvmlab/kernel.h>
 
 #include "devices/simvirtio.h"
+#include "svio_mmio.h"
 #include "devices/simvirtio_poll.h"
 #include "rubric.h"
 #include "tests.h"
@@ -40,24 +41,6 @@ struct poll_bench {
 	FILE *out, *err;	/* the device's output and messages */
 	simqueue_t tx, rx;
 };
-
-static uint64_t rd(struct poll_bench *b, uint64_t off, uint32_t len)
-{
-	uint64_t v = 0;
-
-	simvirtio_mmio(&b->dev, off, (uint8_t *)&v, len, false);
-	return v;
-}
-
-static void wr(struct poll_bench *b, uint64_t off, uint32_t len, uint64_t v)
-{
-	simvirtio_mmio(&b->dev, off, (uint8_t *)&v, len, true);
-}
-
-#define RD(b, f)	rd(b, SIMVIRTIO_OFF(f), \
-			   sizeof(((struct simvirtio_config *)0)->f))
-#define WR(b, f, v)	wr(b, SIMVIRTIO_OFF(f), \
-			   sizeof(((struct simvirtio_config *)0)->f), v)
 
 static void nap(void)
 {

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "result.h"
 #include "devices/simvirtio.h"
+#include "svio_mmio.h"
 #include "tests.h"
 
 /* ---- the rings ---- */
@@ -129,23 +130,6 @@ static void bench_free(struct bench *b)
 	free(b->mem.host);
 }
 
-static uint64_t rd(struct bench *b, uint64_t off, uint32_t len)
-{
-	uint64_t v = 0;
-
-	simvirtio_mmio(&b->dev, off, (uint8_t *)&v, len, false);
-	return v;
-}
-
-static void wr(struct bench *b, uint64_t off, uint32_t len, uint64_t v)
-{
-	simvirtio_mmio(&b->dev, off, (uint8_t *)&v, len, true);
-}
-
-#define RD(b, f)	rd(b, SIMVIRTIO_OFF(f), \
-			   sizeof(((struct simvirtio_config *)0)->f))
-#define WR(b, f, v)	wr(b, SIMVIRTIO_OFF(f), \
-			   sizeof(((struct simvirtio_config *)0)->f), v)
 
 /*
  * The driver's side of a queue. Under the exit transport, the control
@@ -348,7 +332,7 @@ START_TEST(test_error_access_width)
 
 	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
 	/* Half of MAGIC: refused, reads as all ones. */
-	ck_assert_uint_eq(rd(&b, SIMVIRTIO_OFF(magic), 2), 0xffff);
+	ck_assert_uint_eq(svio_rd(&b.dev, SIMVIRTIO_OFF(magic), 2), 0xffff);
 	expect_error(&b, SIMVIRTIO_ERR_ACCESS);
 	bench_free(&b);
 }
@@ -359,7 +343,7 @@ START_TEST(test_error_access_outside)
 	struct bench b;
 
 	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
-	wr(&b, 0x800, 4, 1);
+	svio_wr(&b.dev, 0x800, 4, 1);
 	expect_error(&b, SIMVIRTIO_ERR_ACCESS);
 	bench_free(&b);
 }
@@ -601,7 +585,7 @@ START_TEST(test_spec_error_lines)
 	bench_init(&b, SIMVIRTIO_TRANSPORT_EXITS, 0);
 	WR(&b, magic, 1);
 	WR(&b, magic, 1);
-	rd(&b, SIMVIRTIO_OFF(magic), 1);
+	svio_rd(&b.dev, SIMVIRTIO_OFF(magic), 1);
 	ck_assert_uint_eq(count_of(b.err, "\n"), 1);
 	WR(&b, driver_status, DRIVER_RESET);
 	WR(&b, magic, 1);
