@@ -65,6 +65,20 @@ for f in $files; do
 	rm -f "$removed.one" "$removed.stub"
 done
 
+# The manifest of the student's files, for make grade: LEVEL, a tab and
+# PATH, where LEVEL is the highest task with a solution block in PATH.
+# At TODO=k the files of LEVEL k or more are the student's; the same
+# file serves every level (the skeletons differ only in TODO blocks).
+mkdir -p "$dest/.kvmlab"
+{
+	echo "# make grade: LEVEL<TAB>PATH; at TODO=k the student's files are those of LEVEL >= k"
+	for f in $files; do
+		level=$(grep -oE 'BEGIN SOLUTION [1-5]:' "$src/$f" |
+			grep -oE '[1-5]' | sort -n | tail -n 1)
+		printf '%s\t%s\n' "$level" "${f#./}"
+	done
+} >"$dest/.kvmlab/student-files"
+
 # The kit's README becomes docs/kvmlab.md, less what the skeleton does
 # not ship: the <!-- kit --> ... <!-- /kit --> sections, and the lines
 # of the tree listing (with their continuations) that name kit files.
