@@ -174,6 +174,27 @@ PHONY += skels
 skels:
 	$(Q)$(srctree)/tools/skel/skels.sh $(srctree) $(objtree)/skels $(TODO)
 
+# A whole class (tools/grade/, docs/grading.md): each submission in
+# SUBMISSIONS graded on a fresh copy of the TODO=k skeleton, only the
+# student's files taken from it, student code in a sandbox, the judge
+# built once. OUT (default grades/), JOBS (default nproc), FORCE=1,
+# SHARD=i/N, ITEM=... grade-merge joins the OUTs of SHARDS="DIR...".
+deps-grade := bubblewrap libarchive-dev jq git
+PHONY += deps-grade grade grade-merge grade-test
+deps-grade: deps-check
+	$(Q)$(srctree)/tools/deps.sh $(deps-grade)
+grade: deps-grade
+	$(Q)SUBMISSIONS='$(SUBMISSIONS)' OUT='$(OUT)' JOBS='$(JOBS)' \
+		TODO='$(TODO)' FORCE='$(FORCE)' SHARD='$(SHARD)' \
+		ITEM='$(ITEM)' $(srctree)/tools/grade/grade.sh $(srctree) $(objtree)
+grade-merge: deps-grade
+	$(Q)$(srctree)/tools/grade/merge.sh $(or $(OUT),$(objtree)/grades) \
+		$(SHARDS)
+# The pipeline's own test: a small class, hostile archives included.
+grade-test: deps-grade
+	$(Q)$(srctree)/tools/deps.sh zip
+	$(Q)$(srctree)/tools/grade/tests/run.sh $(srctree) $(objtree)
+
 # The grader's proof (tools/verify/): each realistic student mistake, in
 # a copy of the built tree, must cost its own item all of its points and
 # no other item any; each correct alternative solution must score 100;
@@ -240,6 +261,11 @@ help:
 ifneq ($(kit),)
 	@echo '  skels          - write the student tree to skels/ (TODO=k: the'
 	@echo '                   solutions of tasks k to 5 removed; default 1)'
+	@echo '  grade          - grade a class: SUBMISSIONS=DIR (ID/, ID.tar.gz,'
+	@echo '                   ID.zip, ID.bundle...), OUT=DIR (grades/), JOBS=N,'
+	@echo '                   TODO=k, FORCE=1, SHARD=i/N (docs/grading.md)'
+	@echo '  grade-merge    - merge the OUTs of shards: OUT=DIR SHARDS="DIR..."'
+	@echo '  grade-test     - make grade on a small class, hostile ones too'
 	@echo '  verify         - prove the grader: each student mistake in'
 	@echo '                   tools/verify/ costs exactly its item, each'
 	@echo '                   alternative scores 100 (VERIFY_ONLY=regex);'

@@ -12,6 +12,8 @@ have() {
 	check)		pkg-config --exists check 2>/dev/null ;;
 	musl-tools)	command -v musl-gcc >/dev/null 2>&1 ;;
 	qemu-system-x86) command -v qemu-system-x86_64 >/dev/null 2>&1 ;;
+	bubblewrap)	command -v bwrap >/dev/null 2>&1 ;;
+	libarchive-dev)	pkg-config --exists libarchive 2>/dev/null ;;
 	# busybox (not -static) would need libraries the initramfs lacks.
 	busybox-static)	dpkg-query -W -f '${Status}' busybox-static 2>/dev/null |
 			grep -q 'ok installed' ;;

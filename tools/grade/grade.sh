@@ -124,53 +124,6 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$work/unpack" "$here/unpack.c" \
 	$(pkg-config --cflags --libs libarchive) ||
 	die "cannot build tools/grade/unpack.c: run make deps-grade (libarchive-dev)"
 
-# The instructor's skeleton, once; the judge built from it, once.
-"$src/tools/skel/skels.sh" "$src" "$work/skel" "$todo" >/dev/null ||
-	die "cannot write the TODO=$todo skeleton (tools/skel/skels.sh)"
-manifest=$work/skel/.kvmlab/student-files
-[ -f "$manifest" ] || die "the skeleton has no .kvmlab/student-files"
-awk -F '\t' -v k="$todo" '!/^#/ && $1 >= k { print $2 }' "$manifest" \
-	>"$work/student-files"
-cp -a "$work/skel" "$work/judge"
-echo "  JUDGE   the TODO=$todo skeleton's checker"
-t=$SECONDS
-if ! make -C "$work/judge" -j"$(nproc)" checker >"$work/judge.log" 2>&1; then
-	tail -n 20 "$work/judge.log" >&2
-	die "the pristine skeleton does not build (above): fix the kit first"
-fi
-echo "  JUDGE   built in $((SECONDS - t)) s"
-judge=$work/judge/checker/checker
-# The split judge links no student code: checker/unit holds the
-# student's side. Without it (today's checker), the checker linked with
-# the student's library is run, whole, in the sandbox.
-if [ -x "$work/judge/checker/unit" ]; then
-	mode=split
-	build_targets=(vmm)
-	if make -C "$work/judge" -n unit >/dev/null 2>&1; then
-		build_targets+=(unit)
-	else
-		build_targets=(checker)
-	fi
-else
-	mode=legacy
-	build_targets=(checker)
-fi
-# The items, their titles and points, from the pristine rubric.
-awk '
-	match($0, /\.id = "[a-z0-9_]+"/) {
-		id = substr($0, RSTART + 7, RLENGTH - 8)
-		title = id
-		if (match($0, /\.title = "[^"]*"/))
-			title = substr($0, RSTART + 10, RLENGTH - 11)
-		points = 0
-		if (match($0, /\.points = [0-9]+/))
-			points = substr($0, RSTART + 10, RLENGTH - 10)
-		printf("%s\t%s\t%s\n", id, title, points)
-	}' "$work/judge/checker/rubric.c" >"$work/items.tsv"
-jq -R -s 'split("\n") | map(select(length > 0) | split("\t") |
-	  {key: .[0], value: {title: .[1], points: (.[2] | tonumber)}}) |
-	  from_entries' "$work/items.tsv" >"$work/items.json"
-
 # The submissions, in a stable order (by id), this shard's share.
 declare -A seen=()
 list=()
@@ -219,6 +172,60 @@ for entry in "${list[@]}"; do
 	fi
 	queue+=("$entry")
 done
+
+# The instructor's skeleton, once; the judge built from it, once.
+"$src/tools/skel/skels.sh" "$src" "$work/skel" "$todo" >/dev/null ||
+	die "cannot write the TODO=$todo skeleton (tools/skel/skels.sh)"
+manifest=$work/skel/.kvmlab/student-files
+[ -f "$manifest" ] || die "the skeleton has no .kvmlab/student-files"
+awk -F '\t' -v k="$todo" '!/^#/ && $1 >= k { print $2 }' "$manifest" \
+	>"$work/student-files"
+# The items, their titles and points, from the pristine rubric.
+awk '
+	match($0, /\.id = "[a-z0-9_]+"/) {
+		id = substr($0, RSTART + 7, RLENGTH - 8)
+		title = id
+		if (match($0, /\.title = "[^"]*"/))
+			title = substr($0, RSTART + 10, RLENGTH - 11)
+		points = 0
+		if (match($0, /\.points = [0-9]+/))
+			points = substr($0, RSTART + 10, RLENGTH - 10)
+		printf("%s\t%s\t%s\n", id, title, points)
+	}' "$work/skel/checker/rubric.c" >"$work/items.tsv"
+jq -R -s 'split("\n") | map(select(length > 0) | split("\t") |
+	  {key: .[0], value: {title: .[1], points: (.[2] | tonumber)}}) |
+	  from_entries' "$work/items.tsv" >"$work/items.json"
+
+# The judge, built once from the skeleton (only if someone is graded).
+mode=none
+build_targets=()
+build_judge() {
+	cp -a "$work/skel" "$work/judge"
+	echo "  JUDGE   the TODO=$todo skeleton's checker"
+	t=$SECONDS
+	if ! make -C "$work/judge" -j"$(nproc)" checker >"$work/judge.log" 2>&1; then
+		tail -n 20 "$work/judge.log" >&2
+		die "the pristine skeleton does not build (above): fix the kit first"
+	fi
+	echo "  JUDGE   built in $((SECONDS - t)) s"
+	judge=$work/judge/checker/checker
+	# The split judge links no student code: checker/unit holds the
+	# student's side. Without it (today's checker), the checker linked with
+	# the student's library is run, whole, in the sandbox.
+	if [ -x "$work/judge/checker/unit" ]; then
+		mode=split
+		build_targets=(vmm)
+		if make -C "$work/judge" -n unit >/dev/null 2>&1; then
+			build_targets+=(unit)
+		else
+			build_targets=(checker)
+		fi
+	else
+		mode=legacy
+		build_targets=(checker)
+	fi
+}
+[ ${#queue[@]} -eq 0 ] || build_judge
 echo "  GRADE   ${#queue[@]} of ${#selected[@]} submissions${shard:+ (shard $shard)}, $jobs at a time, TODO=$todo${item:+, ITEM=$item}, judge: $mode"
 
 # --- One student -----------------------------------------------------
@@ -497,15 +504,20 @@ grade_one() {
 			# Today's checker holds the student's library: all of
 			# it runs in the sandbox, the tree read-only but for
 			# its results and transcripts.
-			chown "$user:$user" "$res" "$dir/logs/judge"
+			# (OUT may be where the slot user cannot go: the
+			# transcripts are copied there afterwards.)
+			mkdir -p "$scratch/logs"
+			chown "$user:$user" "$res" "$scratch/logs"
 			KVMLAB_VMM="$area/vmm/vmm" KVMLAB_OBJTREE="$area" \
 			KVMLAB_ITEM="$item" \
 				"${sandbox[@]}" --timeout "$KVMLAB_GRADE_TIMEOUT" \
 				--rw-bind "$res" "$area/checker/results" \
-				--rw-bind "$dir/logs/judge" "$area/checker/logs" \
+				--rw-bind "$scratch/logs" "$area/checker/logs" \
 				"$area" "$area/checker/checker" 2>&1 |
 				head -c 1048576 >"$dir/logs/judge.txt"
 			rc=${PIPESTATUS[0]}
+			find "$scratch/logs" -maxdepth 1 -type f -size -4M \
+				-exec cp -t "$dir/logs/judge" {} + 2>/dev/null || true
 		fi
 		set -e
 		if [ -f "$res/results.json" ] &&
@@ -524,7 +536,8 @@ grade_one() {
 				echo
 				cat "$dir/logs/judge.txt"
 			} >>"$fb"
-		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		elif { [ $mode = split ] && [ "$rc" -eq 137 ]; } ||
+		     { [ $mode = legacy ] && [ "$rc" -eq 124 ]; }; then
 			status="timed out"
 			echo "timed out: grading ran past ${KVMLAB_GRADE_TIMEOUT} s (logs/judge.txt)" >>"$fb"
 		else

@@ -16,7 +16,8 @@
 #     hostname), a new session, killed with its parent; a root of its
 #     own holding /usr (and the /bin, /lib... links), a few read-only
 #     files of /etc that gcc and make need (and dpkg's database, which
-#     tools/deps.sh reads), a fresh /dev with /dev/kvm,
+#     tools/deps.sh reads), /sys/module/kvm* (which KVM this is), a
+#     fresh /dev with /dev/kvm,
 #     /proc, a size-limited tmpfs /tmp, and AREA at its own path:
 #     read-only, or read-write with --rw (the build). Nothing else of
 #     the host: not the instructor's tree, not the other students, not
@@ -133,6 +134,11 @@ for f in /etc/ld.so.cache /etc/ld.so.conf /etc/ld.so.conf.d \
 	 /etc/alternatives /etc/passwd /etc/group /etc/nsswitch.conf \
 	 /etc/localtime /etc/gdb /var/lib/dpkg; do
 	etc+=(--ro-bind-try "$f" "$f")
+done
+
+# Which KVM this is (the checker's kvm_host() looks): the modules' dirs.
+for d in /sys/module/kvm /sys/module/kvm_*; do
+	[ -d "$d" ] && etc+=(--ro-bind "$d" "$d")
 done
 
 start=$SECONDS
