@@ -120,6 +120,7 @@ trap cleanup EXIT
 mkdir -p "$work/in" "$work/area" "$work/res" "$work/scratch"
 
 echo "  CC      unpack"
+# shellcheck disable=SC2046 # pkg-config's flags are words
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$work/unpack" "$here/unpack.c" \
 	$(pkg-config --cflags --libs libarchive) ||
 	die "cannot build tools/grade/unpack.c: run make deps-grade (libarchive-dev)"
@@ -213,7 +214,7 @@ build_judge() {
 	# student's side. Without it (today's checker), the checker linked with
 	# the student's library is run, whole, in the sandbox.
 	if [ -x "$work/judge/checker/unit" ]; then
-		mode=split
+		mode="split"
 		build_targets=(vmm)
 		if make -C "$work/judge" -n unit >/dev/null 2>&1; then
 			build_targets+=(unit)
@@ -221,7 +222,7 @@ build_judge() {
 			build_targets=(checker)
 		fi
 	else
-		mode=legacy
+		mode="legacy"
 		build_targets=(checker)
 	fi
 }
@@ -552,7 +553,7 @@ grade_one() {
 	write_grade "$id" "$dir" "$judged" "$status" "$secs"
 	echo "score: $(jq -r '"\(.total)/\([.max[]] | add // 0)"' "$dir/grade.json") ($status, $secs s)" >>"$fb"
 	write_reports "$dir" "$fb"
-	rm -rf "$out/$id"
+	rm -rf "${out:?}/$id"
 	mv "$dir" "$out/$id"
 	printf '  %-7s %-24s %s\n' "$(jq -r '.total' "$out/$id/grade.json")" \
 		"$id" "$status, $secs s"

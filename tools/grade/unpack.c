@@ -283,37 +283,41 @@ static long long number(const char *s)
 
 int main(int argc, char **argv)
 {
-	int i = 1;
+	const char *archive, *dest;
+	int i;
 
-	while (i + 1 < argc && !strncmp(argv[i], "--", 2)) {
-		if (!strcmp(argv[i], "--max-bytes"))
+	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		if (i + 1 == argc)
+			usage();
+		else if (!strcmp(argv[i], "--max-bytes"))
 			max_bytes = number(argv[i + 1]);
 		else if (!strcmp(argv[i], "--max-files"))
 			max_files = number(argv[i + 1]);
 		else
 			usage();
-		i += 2;
 	}
-	if (argc - i != 2)
+	if (i + 2 != argc)
 		usage();
+	archive = argv[i];
+	dest = argv[i + 1];
 	/* Read again after the chdir: an absolute name. */
-	if (argv[i][0] != '/') {
+	if (archive[0] != '/') {
 		fprintf(stderr, "unpack: name ARCHIVE by an absolute path\n");
 		return 2;
 	}
-	if (access(argv[i], R_OK)) {
-		fprintf(stderr, "unpack: %s: %s\n", argv[i], strerror(errno));
+	if (access(archive, R_OK)) {
+		fprintf(stderr, "unpack: %s: %s\n", archive, strerror(errno));
 		return 2;
 	}
-	check_archive(argv[i]);
-	if (mkdir(argv[i + 1], 0755) && errno != EEXIST) {
-		fprintf(stderr, "unpack: %s: %s\n", argv[i + 1], strerror(errno));
+	check_archive(archive);
+	if (mkdir(dest, 0755) && errno != EEXIST) {
+		fprintf(stderr, "unpack: %s: %s\n", dest, strerror(errno));
 		return 2;
 	}
-	if (chdir(argv[i + 1])) {
-		fprintf(stderr, "unpack: %s: %s\n", argv[i + 1], strerror(errno));
+	if (chdir(dest)) {
+		fprintf(stderr, "unpack: %s: %s\n", dest, strerror(errno));
 		return 2;
 	}
-	extract_archive(argv[i]);
+	extract_archive(archive);
 	return 0;
 }
