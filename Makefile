@@ -210,6 +210,22 @@ verify: deps-check
 	$(Q)$(srctree)/tools/skel/roundtrip.sh $(srctree)
 endif
 
+ifneq ($(kit),)
+# Gradescope: gradescope.zip (setup.sh, run_autograder, the kit) grades
+# /autograder/submission with "make grade" for skeleton level TODO=k.
+# gradescope-test unpacks it into a stand-in /autograder and grades the
+# solution, a skeleton and a worker without KVM with it; it checks the
+# GitHub Classroom and GitLab templates against the rubric too.
+PHONY += gradescope gradescope-test
+gradescope:
+	$(Q)$(srctree)/tools/deps.sh zip
+	$(Q)$(srctree)/tools/gradescope/pack.sh $(srctree) \
+		$(objtree)/gradescope.zip $(TODO)
+gradescope-test: gradescope checker
+	$(Q)$(srctree)/tools/deps.sh unzip jq python3-yaml
+	$(Q)$(srctree)/tools/gradescope/test.sh $(srctree) $(objtree) $(TODO)
+endif
+
 # A submission that hangs grades in at most HANG_BUDGET (20) seconds.
 PHONY += hangcheck
 hangcheck: deps-check
@@ -245,7 +261,7 @@ clean:
 		fuzz_simvirtio fuzz_elf fuzz_syscall fuzz_args fuzz_gdb)
 	$(Q)rm -rf $(objtree)/checker/logs $(objtree)/fuzz/out
 mrproper: clean
-	$(Q)rm -rf $(objtree)/skels $(objtree)/.tools
+	$(Q)rm -rf $(objtree)/skels $(objtree)/.tools $(objtree)/gradescope.zip
 
 PHONY += help
 help:
@@ -270,6 +286,10 @@ ifneq ($(kit),)
 	@echo '                   tools/verify/ costs exactly its item, each'
 	@echo '                   alternative scores 100 (VERIFY_ONLY=regex);'
 	@echo '                   each skeleton, filled back, scores 100'
+	@echo '  gradescope     - write gradescope.zip, the Gradescope autograder'
+	@echo '                   (TODO=k: the skeleton level it grades)'
+	@echo '  gradescope-test - run that zip on the solution, a skeleton and a'
+	@echo '                   worker without KVM; check the CI templates'
 endif
 	@echo '  hangcheck      - a hanging submission grades in 20 s or less'
 	@echo '  memcheck       - every scenario under valgrind: no leak, no error'

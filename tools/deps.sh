@@ -17,6 +17,7 @@ have() {
 	# busybox (not -static) would need libraries the initramfs lacks.
 	busybox-static)	dpkg-query -W -f '${Status}' busybox-static 2>/dev/null |
 			grep -q 'ok installed' ;;
+	python3-yaml)	/usr/bin/python3 -c 'import yaml' 2>/dev/null ;;
 	linux-source-*)	test -e "/usr/src/$1.tar.xz" ;;
 	libclang-rt-*-dev)
 		# clang-N's runtimes: probe libFuzzer's archive.
