@@ -137,9 +137,10 @@ check ".gitlab-ci.yml parses: make check on a kvm-tagged runner, JUnit from chec
 skel_ships() {
 	cmp -s "$src/.github/workflows/classroom.yml" \
 		"$tmp/skel/.github/workflows/classroom.yml" &&
-		cmp -s "$src/.gitlab-ci.yml" "$tmp/skel/.gitlab-ci.yml"
+		cmp -s "$src/.gitlab-ci.yml" "$tmp/skel/.gitlab-ci.yml" &&
+		[ ! -e "$tmp/skel/tools/gradescope" ]
 }
-check "make skels ships .github/workflows/classroom.yml and .gitlab-ci.yml" \
+check "make skels ships .github/workflows/classroom.yml and .gitlab-ci.yml, not tools/gradescope/" \
 	skel_ships
 
 # --- The zip, unpacked and set up as Gradescope does.
@@ -181,12 +182,13 @@ results_valid() {
 # as prepared; its results.json must be valid and score SCORE.
 grade() {
 	local name=$1 want=$2 json=$root/results/results.json got
+	local log=$tmp/case$((passed + failed)).log
 
 	shift 2
 	rm -rf "$root/results"
 	if ! env "$@" AUTOGRADER_ROOT="$root" "$root/run_autograder" \
-			>"$tmp/$name.log" 2>&1; then
-		tail -n 20 "$tmp/$name.log"
+			>"$log" 2>&1; then
+		tail -n 20 "$log"
 		fail "$name: run_autograder failed (log above)"
 		return 1
 	fi
@@ -227,24 +229,30 @@ mkdir -p "$root/submission"
 tar -czf "$root/submission/kvmlab.tar.gz" -C "$tmp/skel" .
 grade "skeleton TODO=$todo (one .tar.gz)" "$low" || true
 
-# No KVM: nothing graded, and said at the top and in every test.
+# No KVM: nothing graded, and said at the top and in every test, with
+# the reason, which matches the regex $1.
 nokvm_said() {
 	jq -R -s 'split("\n") | map(select(length > 0) | split("\t"))' \
 		"$tmp/items" >"$tmp/items.json"
-	jq -e --slurpfile items "$tmp/items.json" '
-		(.output | test("no usable KVM") and test("/nonexistent") and
+	jq -e --slurpfile items "$tmp/items.json" --arg why "$1" '
+		(.output | test("no usable KVM") and test($why) and
 			test("make grade")) and
 		([.tests[] | [.name, (.max_score | tostring)]] ==
 			[$items[0][] | [.[1], .[2]]]) and
 		all(.tests[]; .score == 0 and .status == "failed" and
-			(.output | test("no usable KVM")))' \
+			(.output | test("no usable KVM") and test($why)))' \
 		"$root/results/results.json" >/dev/null
 }
 submit "$tmp/solution"
 if grade "no KVM (KVMLAB_KVM_DEVICE=/nonexistent)" 0 \
 		KVMLAB_KVM_DEVICE=/nonexistent; then
 	check "no KVM: the output says so and what the instructor can do; every scored item, 0 points, with the reason" \
-		nokvm_said
+		nokvm_said /nonexistent
+fi
+if grade "a device that is not KVM (KVMLAB_KVM_DEVICE=/dev/null)" 0 \
+		KVMLAB_KVM_DEVICE=/dev/null; then
+	check "not KVM: said as clearly, with the VMM's reason" \
+		nokvm_said '/dev/null.*KVM_GET_API_VERSION'
 fi
 
 echo "gradescope-test: $passed passed, $failed failed"

@@ -19,8 +19,8 @@ case $todo in
    exit 2 ;;
 esac
 
-# The kit's own proofs and CI stay with the kit.
-exclude='^(\.ci/|tools/skel/|tools/verify(\.sh$|/))'
+# The kit's own proofs, CI and Gradescope zip stay with the kit.
+exclude='^(\.ci/|tools/skel/|tools/gradescope/|tools/verify(\.sh$|/))'
 
 # The source files: git's list, or, outside a checkout (a tarball),
 # every file but what the build makes (as .gitignore says).
@@ -86,7 +86,7 @@ awk '
 	/^<!-- kit -->$/ { skip = 1; next }
 	/^<!-- \/kit -->$/ { skip = 0; getline; if ($0 != "") print; next }
 	skip { next }
-	/^(tools\/verify(\.sh|\/)|tools\/skel\/|\.ci\/)/ { cont = 1; next }
+	/^(tools\/verify(\.sh|\/)|tools\/skel\/|tools\/gradescope\/|\.ci\/)/ { cont = 1; next }
 	cont && /^  +[^ ]/ { next }
 	{ cont = 0; print }
 ' "$dest/README.md" >"$dest/docs/kvmlab.md"
