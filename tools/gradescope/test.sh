@@ -213,10 +213,13 @@ submit() {
 	cp -R "$1/." "$root/submission"
 }
 
-# The solution: the kit's own files, every task done.
-mkdir "$tmp/solution"
-(cd "$src" && git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$tmp/solution") ||
-	cp -R "$root/source/kvmlab/." "$tmp/solution"
+# The solution as a student who did every task would hand it in: the
+# skeleton, each file with a TODO in it as the kit's solution has it.
+cp -R "$tmp/skel" "$tmp/solution"
+(cd "$tmp/skel" && grep -rlE 'TODO [1-5]:' --include='*.[ch]' --include='*.S' .) |
+	while IFS= read -r f; do
+		cp "$src/$f" "$tmp/solution/$f"
+	done
 submit "$tmp/solution"
 grade "solution" 100 || true
 
