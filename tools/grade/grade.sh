@@ -106,7 +106,10 @@ setup_host() {
 }
 setup_host
 
-work=$(mktemp -d /tmp/kvmlab-grade.XXXXXX)
+# Not under /tmp: the split judge gets a /tmp of its own (below).
+workdir=${KVMLAB_GRADE_WORKDIR:-/var/tmp}
+work=$(mktemp -d "$workdir/kvmlab-grade.XXXXXX") ||
+	die "cannot make a work directory in $workdir (KVMLAB_GRADE_WORKDIR)"
 # The slot users must reach their areas' paths to bind them: 0711.
 chmod 711 "$work"
 cleanup() {
@@ -487,18 +490,23 @@ grade_one() {
 		mkdir -p "$res" "$scratch" "$dir/logs/judge"
 		set +e
 		if [ $mode = split ]; then
-			chown "$user:$user" "$scratch"
-			printf '#!/bin/sh\nexec %q --slot %q --timeout %q --ro-path %q --rw-path %q %q "$@"\n' \
+			# The judge shares files with the student's programs
+			# in /tmp: its own, a size-limited tmpfs in a mount
+			# namespace of its own, which the sandbox shares.
+			printf '#!/bin/sh\nexec %q --slot %q --timeout %q --share-tmp --ro-path %q %q "$@"\n' \
 				"$here/sandbox.sh" "$slot" "$KVMLAB_GRADE_TIMEOUT" \
-				"$work/judge" "$scratch" "$area" >"$scratch.sh"
+				"$work/judge" "$area" >"$scratch.sh"
 			chmod 755 "$scratch.sh"
 			env KVMLAB_VMM="$area/vmm/vmm" \
 			    KVMLAB_UNIT="$area/checker/unit" \
 			    KVMLAB_OBJTREE="$work/judge" KVMLAB_RESULTS="$res" \
 			    KVMLAB_LOGS="$dir/logs/judge" \
 			    KVMLAB_SANDBOX="$scratch.sh" KVMLAB_ITEM="$item" \
-			    TMPDIR="$scratch" \
-				timeout -s KILL "$KVMLAB_GRADE_TIMEOUT" "$judge" \
+				timeout -s KILL "$KVMLAB_GRADE_TIMEOUT" \
+				unshare --mount --propagation private -- sh -c \
+				'mount -t tmpfs -o "size=$1,mode=1777" kvmlab-grade /tmp &&
+				 shift && exec "$@"' sh \
+				"${KVMLAB_SANDBOX_TMP:-268435456}" "$judge" \
 				2>&1 | head -c 1048576 >"$dir/logs/judge.txt"
 			rc=${PIPESTATUS[0]}
 		else

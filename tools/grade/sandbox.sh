@@ -37,6 +37,9 @@
 #   --rw-path PATH    show PATH too, writable, at its own path
 #   --rw-bind SRC DST show SRC writable at DST (after AREA: it may be
 #                     inside it)
+#   --share-tmp       the caller's /tmp, not a fresh one: for a judge
+#                     that shares files there with the program (make
+#                     grade gives that judge a /tmp of its own)
 #
 # Exit status: PROGRAM's. If PROGRAM died of signal N, the status is
 # 128+N, and the signal is raised again on this script (core dumps
@@ -47,7 +50,7 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: sandbox.sh [--rw] [--slot N] [--timeout S] [--ro-path P]... [--rw-path P]... [--rw-bind SRC DST]... AREA PROGRAM [ARG]..." >&2
+	echo "usage: sandbox.sh [--rw] [--share-tmp] [--slot N] [--timeout S] [--ro-path P]... [--rw-path P]... [--rw-bind SRC DST]... AREA PROGRAM [ARG]..." >&2
 	exit 2
 }
 
@@ -65,12 +68,14 @@ fail() {
 : "${KVMLAB_SANDBOX_TMP:=268435456}"	# the tmpfs /tmp, bytes (256 MiB)
 
 rw=0
+tmp=(--size "$KVMLAB_SANDBOX_TMP" --tmpfs /tmp)
 slot=${KVMLAB_SANDBOX_SLOT:-0}
 limit=${KVMLAB_SANDBOX_TIMEOUT:-240}
 extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rw) rw=1; shift ;;
+	--share-tmp) tmp=(--bind /tmp /tmp); shift ;;
 	--slot) [ $# -ge 2 ] || usage; slot=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || usage; limit=$2; shift 2 ;;
 	--ro-path) [ $# -ge 2 ] || usage
@@ -155,7 +160,7 @@ prlimit --cpu="$KVMLAB_SANDBOX_CPU" --as="$KVMLAB_SANDBOX_AS" \
 		--symlink usr/lib32 /lib32 \
 		"${etc[@]}" \
 		--dev /dev "${kvm[@]}" --proc /proc \
-		--size "$KVMLAB_SANDBOX_TMP" --tmpfs /tmp \
+		"${tmp[@]}" \
 		"$mode" "$area" "$area" "${extra[@]}" \
 		--chdir "$area" "${env[@]}" \
 		-- timeout -s KILL "$limit" "$@"
