@@ -105,9 +105,13 @@ setup_host() {
 	fi
 }
 setup_host
+kvm_gid=$(stat -c %g /dev/kvm 2>/dev/null || echo 0)
 
 # Not under /tmp: the split judge gets a /tmp of its own (below).
 workdir=${KVMLAB_GRADE_WORKDIR:-/var/tmp}
+case $(cd "$workdir" 2>/dev/null && pwd -P)/ in
+/ | /tmp/*) die "KVMLAB_GRADE_WORKDIR=$workdir: a directory outside /tmp (the judge's /tmp is its own)" ;;
+esac
 work=$(mktemp -d "$workdir/kvmlab-grade.XXXXXX") ||
 	die "cannot make a work directory in $workdir (KVMLAB_GRADE_WORKDIR)"
 # The slot users must reach their areas' paths to bind them: 0711.
@@ -487,7 +491,7 @@ grade_one() {
 	fi
 
 	if [ "$status" = graded ]; then
-		mkdir -p "$res" "$scratch" "$dir/logs/judge"
+		mkdir -p "$res" "$scratch/logs" "$dir/logs/judge"
 		set +e
 		if [ $mode = split ]; then
 			# The judge shares files with the student's programs
@@ -500,8 +504,9 @@ grade_one() {
 			env KVMLAB_VMM="$area/vmm/vmm" \
 			    KVMLAB_UNIT="$area/checker/unit" \
 			    KVMLAB_OBJTREE="$work/judge" KVMLAB_RESULTS="$res" \
-			    KVMLAB_LOGS="$dir/logs/judge" \
+			    KVMLAB_LOGS="$scratch/logs" \
 			    KVMLAB_SANDBOX="$scratch.sh" KVMLAB_ITEM="$item" \
+			    KVMLAB_SANDBOX_KVM_GID="$kvm_gid" \
 				timeout -s KILL "$KVMLAB_GRADE_TIMEOUT" \
 				unshare --mount --propagation private -- sh -c \
 				'mount -t tmpfs -o "size=$1,mode=1777" kvmlab-grade /tmp &&
@@ -509,13 +514,13 @@ grade_one() {
 				"${KVMLAB_SANDBOX_TMP:-268435456}" "$judge" \
 				2>&1 | head -c 1048576 >"$dir/logs/judge.txt"
 			rc=${PIPESTATUS[0]}
+			cp -a "$scratch/logs/." "$dir/logs/judge/" 2>/dev/null || true
 		else
 			# Today's checker holds the student's library: all of
 			# it runs in the sandbox, the tree read-only but for
 			# its results and transcripts.
 			# (OUT may be where the slot user cannot go: the
 			# transcripts are copied there afterwards.)
-			mkdir -p "$scratch/logs"
 			chown "$user:$user" "$res" "$scratch/logs"
 			KVMLAB_VMM="$area/vmm/vmm" KVMLAB_OBJTREE="$area" \
 			KVMLAB_ITEM="$item" \

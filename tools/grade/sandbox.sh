@@ -72,16 +72,17 @@ tmp=(--size "$KVMLAB_SANDBOX_TMP" --tmpfs /tmp)
 slot=${KVMLAB_SANDBOX_SLOT:-0}
 limit=${KVMLAB_SANDBOX_TIMEOUT:-240}
 extra=()
+shown=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rw) rw=1; shift ;;
-	--share-tmp) tmp=(--bind /tmp /tmp); shift ;;
+	--share-tmp) tmp=(--bind /tmp /tmp); shown+=(/tmp); shift ;;
 	--slot) [ $# -ge 2 ] || usage; slot=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || usage; limit=$2; shift 2 ;;
 	--ro-path) [ $# -ge 2 ] || usage
-		extra+=(--ro-bind "$2" "$2"); shift 2 ;;
+		extra+=(--ro-bind "$2" "$2"); shown+=("$2"); shift 2 ;;
 	--rw-path) [ $# -ge 2 ] || usage
-		extra+=(--bind "$2" "$2"); shift 2 ;;
+		extra+=(--bind "$2" "$2"); shown+=("$2"); shift 2 ;;
 	--rw-bind) [ $# -ge 3 ] || usage
 		extra+=(--bind "$2" "$3"); shift 3 ;;
 	--) shift; break ;;
@@ -96,26 +97,38 @@ esac
 case $limit in
 '' | *[!0-9]* | 0) echo "sandbox.sh: --timeout $limit: whole seconds, 1 or more" >&2; exit 2 ;;
 esac
-area=$(realpath -e -- "$1" 2>/dev/null) || fail "$1: no such work area"
+# No more processes than needed: the judge starts one sandbox per run.
+case $1 in
+/*) [ -d "$1" ] && area=$1 ;;
+*) area=$(realpath -e -- "$1" 2>/dev/null) ;;
+esac
+[ -n "${area:-}" ] && [ -d "$area" ] || fail "$1: no such work area"
 shift
 
-[ "$(id -u)" -eq 0 ] ||
+[ "$EUID" -eq 0 ] ||
 	fail "run as root: it runs PROGRAM as the user kvmlab-grade$slot"
 for tool in bwrap setpriv prlimit timeout; do
 	command -v "$tool" >/dev/null ||
 		fail "$tool is missing: apt-get install bubblewrap util-linux coreutils"
 done
 user=kvmlab-grade$slot
-uid=$(id -u "$user" 2>/dev/null) ||
+uid=
+while IFS=: read -r name _ u g _; do
+	if [ "$name" = "$user" ]; then
+		uid=$u
+		gid=$g
+		break
+	fi
+done </etc/passwd
+[ -n "$uid" ] ||
 	fail "no user $user: make grade creates it as root, or run: useradd --system --no-create-home --shell /usr/sbin/nologin --user-group $user"
-gid=$(id -g "$user")
 
 # /dev/kvm through its group (make grade opens it to the group kvm).
 groups=--clear-groups
 kvm=()
 if [ -c /dev/kvm ]; then
 	kvm=(--dev-bind /dev/kvm /dev/kvm)
-	kvmgid=$(stat -c %g /dev/kvm)
+	kvmgid=${KVMLAB_SANDBOX_KVM_GID:-$(stat -c %g /dev/kvm)}
 	[ "$kvmgid" -ne 0 ] && groups=--groups=$kvmgid
 fi
 
@@ -146,6 +159,14 @@ for d in /sys/module/kvm /sys/module/kvm_*; do
 	[ -d "$d" ] && etc+=(--ro-bind "$d" "$d")
 done
 
+# The caller's directory, if the sandbox shows it; else AREA.
+cwd=$area
+for d in "$area" "${shown[@]}"; do
+	case $PWD/ in
+	"$d"/*) cwd=$PWD ;;
+	esac
+done
+
 start=$SECONDS
 set +e
 prlimit --cpu="$KVMLAB_SANDBOX_CPU" --as="$KVMLAB_SANDBOX_AS" \
@@ -162,7 +183,7 @@ prlimit --cpu="$KVMLAB_SANDBOX_CPU" --as="$KVMLAB_SANDBOX_AS" \
 		--dev /dev "${kvm[@]}" --proc /proc \
 		"${tmp[@]}" \
 		"$mode" "$area" "$area" "${extra[@]}" \
-		--chdir "$area" "${env[@]}" \
+		--chdir "$cwd" "${env[@]}" \
 		-- timeout -s KILL "$limit" "$@"
 status=$?
 set -e
