@@ -404,6 +404,22 @@ write_reports() {
 	mv "$dir/results.json.new" "$dir/results.json"
 }
 
+# Run a command, its output (both streams, the first MiB) into $1, its
+# status into $1.rc. The shell's own "Killed" line goes there too, and
+# output past the MiB is read and dropped, never a SIGPIPE.
+logged() {
+	local log=$1 r
+
+	shift
+	{
+		if "$@"; then r=0; else r=$?; fi
+		echo $r >"$log.rc"
+	} 2>&1 |
+		{ head -c 1048576; cat >/dev/null; } >"$log"
+	cat "$log.rc"
+	rm -f "$log.rc"
+}
+
 # Grade student $2 (kind $3, path $4) as slot $1.
 grade_one() {
 	local slot=$1 id=$2 kind=$3 path=$4
@@ -472,12 +488,9 @@ grade_one() {
 		mkdir -p "$area/checker/results" "$area/checker/logs"
 		chown -R "$user:$user" "$area"
 		chmod 700 "$area"
-		set +e
-		"${sandbox[@]}" --rw --timeout "$KVMLAB_GRADE_BUILD_TIMEOUT" \
-			"$area" make -j2 "${build_targets[@]}" 2>&1 |
-			head -c 1048576 >"$dir/logs/build.log"
-		rc=${PIPESTATUS[0]}
-		set -e
+		rc=$(logged "$dir/logs/build.log" "${sandbox[@]}" --rw \
+			--timeout "$KVMLAB_GRADE_BUILD_TIMEOUT" \
+			"$area" make -j2 "${build_targets[@]}")
 		if [ "$rc" -eq 124 ]; then
 			status="timed out"
 			echo "timed out: the build ran past ${KVMLAB_GRADE_BUILD_TIMEOUT} s (logs/build.log)" >>"$fb"
@@ -492,7 +505,6 @@ grade_one() {
 
 	if [ "$status" = graded ]; then
 		mkdir -p "$res" "$scratch/logs" "$dir/logs/judge"
-		set +e
 		if [ $mode = split ]; then
 			# The judge shares files with the student's programs
 			# in /tmp: its own, a size-limited tmpfs in a mount
@@ -501,6 +513,7 @@ grade_one() {
 				"$here/sandbox.sh" "$slot" "$KVMLAB_GRADE_TIMEOUT" \
 				"$work/judge" "$area" >"$scratch.sh"
 			chmod 755 "$scratch.sh"
+			rc=$(logged "$dir/logs/judge.txt" \
 			env KVMLAB_VMM="$area/vmm/vmm" \
 			    KVMLAB_UNIT="$area/checker/unit" \
 			    KVMLAB_OBJTREE="$work/judge" KVMLAB_RESULTS="$res" \
@@ -511,9 +524,7 @@ grade_one() {
 				unshare --mount --propagation private -- sh -c \
 				'mount -t tmpfs -o "size=$1,mode=1777" kvmlab-grade /tmp &&
 				 shift && exec "$@"' sh \
-				"${KVMLAB_SANDBOX_TMP:-268435456}" "$judge" \
-				2>&1 | head -c 1048576 >"$dir/logs/judge.txt"
-			rc=${PIPESTATUS[0]}
+				"${KVMLAB_SANDBOX_TMP:-268435456}" "$judge")
 			cp -a "$scratch/logs/." "$dir/logs/judge/" 2>/dev/null || true
 		else
 			# Today's checker holds the student's library: all of
@@ -522,18 +533,16 @@ grade_one() {
 			# (OUT may be where the slot user cannot go: the
 			# transcripts are copied there afterwards.)
 			chown "$user:$user" "$res" "$scratch/logs"
-			KVMLAB_VMM="$area/vmm/vmm" KVMLAB_OBJTREE="$area" \
-			KVMLAB_ITEM="$item" \
+			rc=$(logged "$dir/logs/judge.txt" \
+				env KVMLAB_VMM="$area/vmm/vmm" \
+				KVMLAB_OBJTREE="$area" KVMLAB_ITEM="$item" \
 				"${sandbox[@]}" --timeout "$KVMLAB_GRADE_TIMEOUT" \
 				--rw-bind "$res" "$area/checker/results" \
 				--rw-bind "$scratch/logs" "$area/checker/logs" \
-				"$area" "$area/checker/checker" 2>&1 |
-				head -c 1048576 >"$dir/logs/judge.txt"
-			rc=${PIPESTATUS[0]}
+				"$area" "$area/checker/checker")
 			find "$scratch/logs" -maxdepth 1 -type f -size -4M \
 				-exec cp -t "$dir/logs/judge" {} + 2>/dev/null || true
 		fi
-		set -e
 		if [ -f "$res/results.json" ] &&
 		   jq -e --slurpfile items "$work/items.json" '
 			. as $r | $items[0] as $rubric |
