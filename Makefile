@@ -117,7 +117,8 @@ run: vmm
 # The grader (Check): the rubric's tests on KVM and without it. ITEM=id
 # grades one item. Results: checker/results/, transcripts: checker/logs/.
 # REQUIREMENTS=1 prints the requirement table instead, and each
-# requirement's tests.
+# requirement's tests. FORMAT=autolab ends with Autolab's scores line,
+# FORMAT=vmchecker with vmchecker-next's "Total: N/100".
 PHONY += check
 ifneq ($(REQUIREMENTS),)
 check: checker
@@ -126,6 +127,7 @@ else
 check: checker
 	$(Q)rm -rf $(objtree)/checker/logs
 	$(Q)KVMLAB_VMM=$(vmm) KVMLAB_OBJTREE=$(objtree) KVMLAB_ITEM=$(ITEM) \
+		KVMLAB_FORMAT=$(FORMAT) \
 		$(srctree)/tools/grade.sh $(checker) $(objtree)/checker/results
 endif
 
@@ -257,7 +259,8 @@ clean:
 	$(Q)find $(objtree) \( -name '*.o' -o -name '*.a' -o -name '*.bin' \
 		-o -name '*.lds' -o -name '*.inc' -o -name '.*.cmd' \
 		-o -name '.*.d' \) -type f -delete
-	$(Q)rm -f $(vmm) $(checker) $(addprefix $(objtree)/fuzz/,\
+	$(Q)rm -f $(vmm) $(checker) $(objtree)/checker/unit \
+		$(addprefix $(objtree)/fuzz/,\
 		fuzz_simvirtio fuzz_elf fuzz_syscall fuzz_args fuzz_gdb)
 	$(Q)rm -rf $(objtree)/checker/logs $(objtree)/fuzz/out
 mrproper: clean
@@ -271,7 +274,8 @@ help:
 	@echo '                   (SCENARIO=simvirtio|real|protected|paged|long|lab1,'
 	@echo '                    RUNFLAGS="--dump-regs ...")'
 	@echo '  check          - build, then grade: the rubric tests on KVM'
-	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one)'
+	@echo '                   (ITEM=real_mode|long_mode|simvirtio|... for one;'
+	@echo '                    FORMAT=autolab|vmchecker for those graders)'
 	@echo '  check-svm      - the same grade inside QEMU on kvm-amd (AMD SVM),'
 	@echo '                   paged mode included (ITEM= as for check)'
 ifneq ($(kit),)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The grader. It runs every test in fork mode (a test that crashes or
- * calls exit() fails alone), scores the rubric, and prints one line
- * per item, the score and Check's summary. It writes TAP, XML and JSON
- * results under the build directory. Without KVM the items that need
- * it are reported as not run, and the result is a failure.
+ * The grader, the judge: it links no code of the VMM's. It runs the
+ * KVM tests in fork mode (a test that crashes or calls exit() fails
+ * alone), each running vmm/vmm, and has checker/unit run the tests that
+ * call the VMM's code, in a process of its own (unit_driver.c). It
+ * scores the rubric from both, and prints one line per item, the score
+ * and Check's summary. It writes JSON, TAP and JUnit results (RESULTS,
+ * by default checker/results/). Without KVM the items that need it are
+ * reported as not run, and the result is a failure.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +17,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <kvmlab/kernel.h>
+
 #include "core/log.h"
+#include "outcome.h"
+#include "report.h"
 #include "requirements.h"
 #include "rubric.h"
+#include "runner.h"
 #include "tests.h"
+#include "unit_driver.h"
 
 #define KVM_DEVICE		"/dev/kvm"
 #define REASON_MAX		256
@@ -66,21 +75,18 @@ static void probe_paged_mode(char *why, size_t len)
 	free(r);
 }
 
+/* The KVM tests; the unit tests are checker/unit's (unit.h). */
 static void register_tests(void)
 {
-	unit_tests();
 	scenario_tests();
 	input_tests();
-	simvirtio_unit_tests();
 	simvirtio_kvm_tests();
 	lab2_tests();
 	kvm_ioctls_tests();
 	hostile_tests();
-	host_tests();
+	low_guest_tests();
 	setup_tests();
 	profiling_tests();
-	exit_tests();
-	mode_tests();
 	debug_tests();
 	/* Last: its runs may hang for another item's sake. */
 	polling_tests();
@@ -88,16 +94,11 @@ static void register_tests(void)
 
 static const char *results_path(const char *file)
 {
-	static char paths[3][PATH_MAX_LEN];
+	static char paths[4][PATH_MAX_LEN];
 	static unsigned int n;
-	char *path = paths[n++ % 3];	/* Check keeps some: no reuse */
-	const char *obj = getenv("KVMLAB_OBJTREE");
+	char *path = paths[n++ % ARRAY_SIZE(paths)];
 
-	snprintf(path, PATH_MAX_LEN, "%s/checker/results",
-		 obj && *obj ? obj : ".");
-	mkdir(path, 0755);
-	snprintf(path + strlen(path), PATH_MAX_LEN - strlen(path), "/%s",
-		 file);
+	snprintf(path, PATH_MAX_LEN, "%s/%s", results_dir(), file);
 	return path;
 }
 
@@ -140,16 +141,39 @@ static const char *selected_item(void)
 	exit(2);
 }
 
+static void save(int ret, const char *file)
+{
+	if (ret)
+		fprintf(stderr, "checker: cannot write %s\n", results_path(file));
+}
+
+/* FORMAT=: empty, autolab or vmchecker (rubric_print_format). */
+static void check_format(void)
+{
+	const char *f = getenv("KVMLAB_FORMAT");
+
+	if (f && *f && strcmp(f, "autolab") && strcmp(f, "vmchecker")) {
+		fprintf(stderr, "checker: unknown FORMAT '%s'; use autolab or vmchecker\n",
+			f);
+		exit(2);
+	}
+}
+
 int main(void)
 {
 	static char no_kvm[REASON_MAX], no_paging[REASON_MAX];
 	const char *only = selected_item();
 	bool have_kvm = kvm_usable(no_kvm, sizeof(no_kvm));
+	struct outcomes list = { .n = 0 };
 	struct rubric_item *items;
 	int score, max, failed;
-	unsigned int n;
+	unsigned int i, n;
 	SRunner *sr;
 
+	check_format();
+	/* The sandbox's user must read and write what the tests make. */
+	if (sandbox_path())
+		umask(0);
 	register_tests();
 	if (getenv("KVMLAB_REQUIREMENTS") && *getenv("KVMLAB_REQUIREMENTS")) {
 		requirements_print(stdout);
@@ -157,8 +181,6 @@ int main(void)
 	}
 	items = rubric_items(&n);
 	if (!have_kvm) {
-		unsigned int i;
-
 		fprintf(stderr, "checker: KVM tests not run: %s\n", no_kvm);
 		for (i = 0; i < n; i++)
 			if (items[i].tcase[KVM])
@@ -167,23 +189,31 @@ int main(void)
 		probe_paged_mode(no_paging, sizeof(no_paging));
 	}
 
+	rubric_clear_markers();
+	unit_driver_run(only, &list);
 	sr = srunner_create(NULL);
 	rubric_add_suites(sr, only, have_kvm);
 	/* Forced: in no-fork mode an exit(0) in a test would pass it. */
 	srunner_set_fork_status(sr, CK_FORK);
-	srunner_set_tap(sr, results_path("results.tap"));
-	srunner_set_xml(sr, results_path("results.xml"));
 	srunner_run_all(sr, CK_SILENT);
-
-	failed = rubric_score(sr, only, &score, &max);
-	rubric_print(stdout, only, score, max);
-	fflush(stdout);
-	srunner_print(sr, CK_NORMAL);
-	if (rubric_write_json(results_path("results.json"), only, score,
-			      max))
-		fprintf(stderr, "checker: cannot write %s\n",
-			results_path("results.json"));
-	failed += srunner_ntests_failed(sr);
+	outcomes_from_runner(&list, sr);
 	srunner_free(sr);
+
+	for (i = 0; i < list.n; i++)
+		rubric_count(&list.v[i]);
+	failed = rubric_score(only, &score, &max);
+	rubric_print(stdout, only, score, max);
+	report_print(stdout, &list);
+	rubric_print_format(stdout, getenv("KVMLAB_FORMAT"), only, score,
+			    max);
+	fflush(stdout);
+	save(rubric_write_json(results_path("results.json"), only, score,
+			       max), "results.json");
+	save(report_write_tap(results_path("results.tap"), &list),
+	     "results.tap");
+	save(report_write_junit(results_path("junit.xml"), &list),
+	     "junit.xml");
+	failed += report_failed(&list);
+	outcomes_free(&list);
 	return failed == 0 && have_kvm ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -4,7 +4,8 @@
  * has many causes, so the hint comes from what can be checked: the
  * registers the VMM handed KVM (strace of the same command, run again
  * if the failed run was not traced and ended quickly), and the exit
- * handler fed a fake port write in a throwaway process.
+ * handler fed a fake port write, asked of checker/unit (the probe
+ * "port-write": the judge links no code of the VMM).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,13 @@
 
 #include "core/log.h"
 #include "diagnose.h"
-#include "fake_exit.h"
 #include "runner.h"
+#include "unit_driver.h"
 #include "vcpu_state.h"
 
 #define LAB1_ENTRY	0x1000
 #define DEFAULT_MEM	0x100000ULL
+#define WHY_LEN		384
 
 struct run_plan {
 	const char *mode;	/* "real", "protected", "long", ... */
@@ -88,31 +90,6 @@ static void plan_of(const char *const *argv, struct run_plan *p)
 	}
 }
 
-/*
- * Does the exit handler hand a port write's byte to the device? Asked
- * of the VMM's own exit_dispatch(), in a child: it may crash.
- */
-static bool port_write_works(void)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		static struct fake_exit f;
-		bool ok;
-
-		fake_io_exit(&f, true, 1, 1, FAKE_RUN_SIZE / 2);
-		f.page[FAKE_RUN_SIZE / 2] = 'A';
-		ok = exit_dispatch(&f.ctx, &f.run) == VERDICT_RESUME &&
-		     f.dev.ncalls == 1 && f.dev.calls[0].is_write &&
-		     f.dev.calls[0].data[0] == 'A';
-		_exit(ok ? 0 : 1);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return true;	/* no evidence either way */
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 /* The state the VMM set, from @r's trace or that of a second run. */
 static bool state_of(const struct vmm_run *r, const char *const *argv,
 		     struct kvm_sregs *s, struct kvm_regs *regs)
@@ -143,7 +120,7 @@ static bool state_of(const struct vmm_run *r, const char *const *argv,
 static bool mode_hint(const struct run_plan *p, const struct kvm_sregs *s,
 		      const struct kvm_regs *regs, char *hint, size_t len)
 {
-	char why[384];
+	char why[WHY_LEN];
 	const char *id = NULL;
 
 	if (!p->mode)
@@ -174,6 +151,7 @@ void diagnose(const struct vmm_run *r, const char *const *argv, char *hint,
 			     strstr(r->err, "KVM_SET_REGS");
 	const bool silent = !r->out_len && (r->status == 1 ||
 					    r->status == VMM_TIMEOUT);
+	char why[WHY_LEN];
 	struct kvm_sregs s;
 	struct kvm_regs regs;
 	struct run_plan p;
@@ -188,8 +166,6 @@ void diagnose(const struct vmm_run *r, const char *const *argv, char *hint,
 	plan_of(argv, &p);
 	if ((refused || stopped_at_start(r) || silent) &&
 	    state_of(r, argv, &s, &regs)) {
-		char why[384];
-
 		if (sregs_refused(&s, why, sizeof(why))) {
 			snprintf(hint, len, "KVM %s these special registers: %s",
 				 refused ? "refuses" : "cannot enter with",
@@ -209,7 +185,8 @@ void diagnose(const struct vmm_run *r, const char *const *argv, char *hint,
 		snprintf(hint, len, "the guest did not halt in time: does the exit loop resume the vCPU after each exit and stop at KVM_EXIT_HLT?");
 		return;
 	}
-	if (silent && !port_write_works()) {
+	if (silent &&
+	    unit_probe("port-write", why, sizeof(why)) == PROBE_FAILED) {
 		snprintf(hint, len, "nothing printed, and the exit handler does not hand a fake port write to its device: look at the port I/O handler (KVM_EXIT_IO, data_offset)");
 		return;
 	}

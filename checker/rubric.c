@@ -12,8 +12,10 @@
 
 #include <kvmlab/kernel.h>
 
+#include "outcome.h"
 #include "requirements.h"
 #include "rubric.h"
+#include "runner.h"
 
 #define REPORT_WIDTH	26	/* title and dots */
 
@@ -90,17 +92,13 @@ struct rubric_item *rubric_current(void)
 	return current;
 }
 
-/* checker/results/.KIND-ID, where a test's process leaves a mark. */
+/* RESULTS/.KIND-ID, where a test's process leaves a mark. */
 static const char *marker(const char *kind, const struct rubric_item *item)
 {
 	static char path[4096];
-	const char *obj = getenv("KVMLAB_OBJTREE");
 
-	snprintf(path, sizeof(path), "%s/checker/results",
-		 obj && *obj ? obj : ".");
-	mkdir(path, 0755);
-	snprintf(path + strlen(path), sizeof(path) - strlen(path),
-		 "/.%s-%s", kind, item->id);
+	snprintf(path, sizeof(path), "%s/.%s-%s", results_dir(), kind,
+		 item->id);
 	return path;
 }
 
@@ -166,7 +164,7 @@ static void read_markers(struct rubric_item *item)
 		unlink(marker("hung", item));
 }
 
-static void clear_markers(void)
+void rubric_clear_markers(void)
 {
 	unsigned int i;
 
@@ -222,6 +220,18 @@ TCase *rubric_tcase(const char *id, enum test_kind kind)
 	return item->tcase[kind];
 }
 
+TCase *rubric_tcase_find(const char *tcname)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < ARRAY_SIZE(items); i++)
+		for (k = 0; k < ARRAY_SIZE(items[i].tcase); k++)
+			if (items[i].tcase[k] &&
+			    !strcmp(items[i].tcase_name[k], tcname))
+				return items[i].tcase[k];
+	return NULL;
+}
+
 void rubric_skip_kvm(const char *id, const char *why)
 {
 	rubric_find(id)->not_run = why;
@@ -231,10 +241,12 @@ void rubric_skip_kvm(const char *id, const char *why)
  * ITEM=id grades one item, ITEM=scored the five scored ones, and a
  * comma-separated list any of those (make check-svm: scored,paged_mode).
  */
-static bool selected(const struct rubric_item *item, const char *only)
+bool rubric_selected(const struct rubric_item *item, const char *only)
 {
 	const char *p = only;
 
+	if (!item)
+		return false;
 	if (!only)
 		return true;
 	while (*p) {
@@ -254,12 +266,11 @@ void rubric_add_suites(SRunner *sr, const char *only, bool have_kvm)
 {
 	unsigned int i;
 
-	clear_markers();
 	for (i = 0; i < ARRAY_SIZE(items); i++) {
 		struct rubric_item *item = &items[i];
 		Suite *s;
 
-		if (!selected(item, only))
+		if (!rubric_selected(item, only))
 			continue;
 		s = suite_create(item->id);
 		if (item->tcase[UNIT])
@@ -270,8 +281,7 @@ void rubric_add_suites(SRunner *sr, const char *only, bool have_kvm)
 	}
 }
 
-/* "real_mode/kvm" belongs to real_mode. */
-static struct rubric_item *item_of(const char *tcname)
+struct rubric_item *rubric_item_of(const char *tcname)
 {
 	size_t len = strcspn(tcname, "/");
 	unsigned int i;
@@ -319,32 +329,32 @@ static const char *prerequisite_failed(const struct rubric_item *item)
 	return NULL;
 }
 
-int rubric_score(SRunner *sr, const char *only, int *score, int *max)
+void rubric_count(const struct outcome *o)
 {
-	TestResult **results = srunner_results(sr);
-	int n = srunner_ntests_run(sr), i, failed = 0;
+	struct rubric_item *item = rubric_item_of(o->tcase);
+
+	if (!item)
+		return;
+	if (o->kind == OUTCOME_PASS) {
+		item->passed++;
+	} else {
+		item->failed++;
+		note_failure(item, o->msg);
+	}
+}
+
+int rubric_score(const char *only, int *score, int *max)
+{
+	int failed = 0;
 	unsigned int j;
 
-	for (i = 0; i < n; i++) {
-		struct rubric_item *item = item_of(tr_tcname(results[i]));
-
-		if (!item)
-			continue;
-		if (tr_rtype(results[i]) == CK_PASS) {
-			item->passed++;
-		} else {
-			item->failed++;
-			note_failure(item, tr_msg(results[i]));
-		}
-	}
-	free(results);
 	*score = 0;
 	*max = 0;
 	/* In order: an item's prerequisites come before it. */
 	for (j = 0; j < ARRAY_SIZE(items); j++) {
 		struct rubric_item *item = &items[j];
 
-		if (!selected(item, only))
+		if (!rubric_selected(item, only))
 			continue;
 		read_markers(item);
 		item->not_graded = item->failed ? prerequisite_failed(item) :
@@ -424,7 +434,7 @@ void rubric_print(FILE *out, const char *only, int score, int max)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(items); i++) {
-		if (!selected(&items[i], only))
+		if (!rubric_selected(&items[i], only))
 			continue;
 		if (!items[i].points && !extra_header) {
 			fprintf(out, "extra (not in the score):\n");
@@ -451,13 +461,13 @@ int rubric_write_json(const char *path, const char *only, int score,
 		return -1;
 	fprintf(f, "{");
 	for (i = 0; i < ARRAY_SIZE(items); i++)
-		if (items[i].points && selected(&items[i], only))
+		if (items[i].points && rubric_selected(&items[i], only))
 			fprintf(f, "\"%s\": %d, ", items[i].id,
 				items[i].state == ITEM_PASSED ?
 				items[i].points : 0);
 	fprintf(f, "\"total\": %d, \"max\": %d, \"extra\": {", score, max);
 	for (i = 0; i < ARRAY_SIZE(items); i++) {
-		if (items[i].points || !selected(&items[i], only))
+		if (items[i].points || !rubric_selected(&items[i], only))
 			continue;
 		fprintf(f, "%s\"%s\": \"%s\"", sep, items[i].id,
 			state_name(&items[i]));
@@ -465,4 +475,31 @@ int rubric_write_json(const char *path, const char *only, int score,
 	}
 	fprintf(f, "}}\n");
 	return fclose(f);
+}
+
+/*
+ * FORMAT=autolab: Autolab reads the last line, {"scores": {...}};
+ * FORMAT=vmchecker: vmchecker-next takes "Total: N" (SO2's checker).
+ */
+void rubric_print_format(FILE *out, const char *format, const char *only,
+			 int score, int max)
+{
+	const char *sep = "";
+	unsigned int i;
+
+	if (!format || !*format)
+		return;
+	if (!strcmp(format, "vmchecker")) {
+		fprintf(out, "Total: %d/%d\n", score, max);
+		return;
+	}
+	fprintf(out, "{\"scores\": {");
+	for (i = 0; i < ARRAY_SIZE(items); i++) {
+		if (!items[i].points || !rubric_selected(&items[i], only))
+			continue;
+		fprintf(out, "%s\"%s\": %d", sep, items[i].id,
+			items[i].state == ITEM_PASSED ? items[i].points : 0);
+		sep = ", ";
+	}
+	fprintf(out, "}}\n");
 }

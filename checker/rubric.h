@@ -69,18 +69,38 @@ bool rubric_hung(const struct rubric_item *item);
 bool rubric_prerequisite_hung(const struct rubric_item *item);
 void rubric_mark_not_run(const struct rubric_item *item, const char *why);
 
+/* The test case named @tcname ("real_mode/unit"), or NULL. */
+TCase *rubric_tcase_find(const char *tcname);
+
+/* "real_mode/kvm" belongs to real_mode; NULL if no item has it. */
+struct rubric_item *rubric_item_of(const char *tcname);
+
+/* Is @item among ITEM=@only (NULL: all)? */
+bool rubric_selected(const struct rubric_item *item, const char *only);
+
+/* Forget the markers of an earlier run; before the tests start. */
+void rubric_clear_markers(void);
+
 /* Leave out an item's KVM tests, saying why. */
 void rubric_skip_kvm(const char *id, const char *why);
 
 /* Build one suite per item (only @only, if not NULL). */
 void rubric_add_suites(SRunner *sr, const char *only, bool have_kvm);
 
+struct outcome;
+
+/* Count one test's outcome for its item. */
+void rubric_count(const struct outcome *o);
+
 /*
- * Count each item's results. Returns how many items failed, counting a
- * scored item that could not run as failed.
+ * Score the items from the outcomes counted. Returns how many items
+ * failed, counting a scored item that could not run as failed.
  */
-int rubric_score(SRunner *sr, const char *only, int *score, int *max);
+int rubric_score(const char *only, int *score, int *max);
 void rubric_print(FILE *out, const char *only, int score, int max);
+/* The score for a grading platform: FORMAT=autolab or vmchecker. */
+void rubric_print_format(FILE *out, const char *format, const char *only,
+			 int score, int max);
 int rubric_write_json(const char *path, const char *only, int score,
 		      int max);
 

@@ -38,6 +38,70 @@ const char *vmm_path(void)
 	return p && *p ? p : "vmm/vmm";
 }
 
+const char *sandbox_path(void)
+{
+	const char *p = getenv("KVMLAB_SANDBOX");
+
+	return p && *p ? p : NULL;
+}
+
+/* $KVMLAB_@var, or @sub of the objtree; created if missing. */
+static const char *dir_of(const char *var, const char *sub, char *buf,
+			  size_t len)
+{
+	const char *dir = getenv(var);
+	const char *obj = getenv("KVMLAB_OBJTREE");
+
+	if (dir && *dir)
+		snprintf(buf, len, "%s", dir);
+	else
+		snprintf(buf, len, "%s/%s", obj && *obj ? obj : ".", sub);
+	mkdir(buf, 0755);
+	return buf;
+}
+
+const char *results_dir(void)
+{
+	static char path[4096];
+
+	return dir_of("KVMLAB_RESULTS", "checker/results", path, sizeof(path));
+}
+
+const char *log_path(const char *name)
+{
+	static char path[4096];
+	size_t n;
+
+	dir_of("KVMLAB_LOGS", "checker/logs", path, sizeof(path));
+	n = strlen(path);
+	snprintf(path + n, sizeof(path) - n, "/%s.log", name);
+	return path;
+}
+
+/*
+ * The VMM may run as another user (KVMLAB_SANDBOX): what it reads or
+ * writes in /tmp is open to all (the grader's umask is 0 then, see
+ * checker.c). None of it is secret.
+ */
+int shared_tmp_file(char *template)
+{
+	int fd = mkstemp(template);
+
+	if (fd >= 0 && fchmod(fd, SHARED_FILE_MODE)) {
+		close(fd);
+		unlink(template);
+		return -1;
+	}
+	return fd;
+}
+
+char *shared_tmp_dir(char *template)
+{
+	if (!mkdtemp(template) || chmod(template, SHARED_DIR_MODE))
+		return NULL;
+	return template;
+}
+
 const char *guest_path(const char *name)
 {
 	static char path[4096];
@@ -140,9 +204,13 @@ static const char *const strace_trace_argv[] = {
 	"-e", "signal=none", "-o",
 };
 
-static char *trace_path(char *buf, size_t len)
+/*
+ * In the results, where nothing the VMM runs can write: a VMM in the
+ * sandbox shares /tmp with the grader, and must not edit its count.
+ */
+static char *trace_path(char *buf, size_t len, pid_t pid)
 {
-	snprintf(buf, len, "/tmp/kvmlab-strace-%d", (int)getpid());
+	snprintf(buf, len, "%s/.strace-%d", results_dir(), (int)pid);
 	return buf;
 }
 
@@ -233,7 +301,8 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 	dup2(err, STDERR_FILENO);
 	for (i = 0; o && o->env && o->env[i]; i++)
 		putenv((char *)o->env[i]);
-	if (o && o->drop_root && geteuid() == 0) {
+	/* A sandbox runs it as its own user. */
+	if (o && o->drop_root && geteuid() == 0 && !sandbox_path()) {
 		/*
 		 * The VMM is opened while still root and run through that
 		 * descriptor: nobody may not reach its path (a tree under
@@ -248,7 +317,7 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 			_exit(127);
 	}
 	if (uses_strace(o)) {
-		static char trace[64];
+		static char trace[4200];
 		const char *const *sargv = o->trace ? strace_trace_argv :
 						       strace_argv;
 		unsigned int nargs = o->trace ? ARRAY_SIZE(strace_trace_argv) :
@@ -258,8 +327,10 @@ static void child_exec(const struct run_opts *o, const char *const *argv,
 		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
 		for (i = 0; i < nargs; i++)
 			args[n++] = sargv[i];
-		args[n++] = trace_path(trace, sizeof(trace));
+		args[n++] = trace_path(trace, sizeof(trace), getpid());
 	}
+	if (sandbox_path())
+		args[n++] = sandbox_path();
 	args[n++] = vmm_path();
 	for (i = 0; argv[i] && n + 1 < ARRAY_SIZE(args); i++)
 		args[n++] = i && !strcmp(argv[i - 1], "--timeout") ?
@@ -443,17 +514,10 @@ static void save_output(FILE *f, const char *name, const char *s, size_t len)
 static void save_transcript(const struct vmm_run *r, const char *name,
 			    const char *const *argv)
 {
-	const char *obj = getenv("KVMLAB_OBJTREE");
-	char path[4096];
 	unsigned int i;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/checker/logs",
-		 obj && *obj ? obj : ".");
-	mkdir(path, 0755);
-	snprintf(path + strlen(path), sizeof(path) - strlen(path),
-		 "/%s.log", name);
-	f = fopen(path, "a");
+	f = fopen(log_path(name), "a");
 	if (!f)
 		return;
 	fprintf(f, "$ %s", vmm_path());
@@ -476,12 +540,12 @@ static void save_transcript(const struct vmm_run *r, const char *name,
  */
 static long long read_trace(struct vmm_run *r, pid_t pid, bool keep)
 {
-	char path[64], line[8192];
+	char path[4200], line[8192];
 	size_t used = 0;
 	long long n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/tmp/kvmlab-strace-%d", (int)pid);
+	trace_path(path, sizeof(path), pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;

@@ -76,7 +76,23 @@ int run_vmm(struct vmm_run *r, const char *name, const struct run_opts *o,
 
 /* Paths of the VMM and of a test guest built with the checker. */
 const char *vmm_path(void);
+/*
+ * KVMLAB_SANDBOX: the program every process of the submission runs
+ * under ("SANDBOX PROGRAM ARGS..."), or NULL to run them as they are.
+ * It must run them as a user other than root, sharing /tmp with the
+ * grader and seeing the grader's guests and programs.
+ */
+const char *sandbox_path(void);
+/* KVMLAB_RESULTS, KVMLAB_LOGS, or under the objtree's checker/. */
+const char *results_dir(void);
+/* The transcript of the test @name: LOGS/@name.log. */
+const char *log_path(const char *name);
 const char *guest_path(const char *name);
+/* mkstemp() and mkdtemp(), open to the VMM whatever user it runs as. */
+#define SHARED_FILE_MODE	0666
+#define SHARED_DIR_MODE		0777
+int shared_tmp_file(char *template);
+char *shared_tmp_dir(char *template);
 
 /* A Lab 2 test program built with the checker. */
 const char *program_path(const char *name);

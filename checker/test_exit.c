@@ -12,6 +12,7 @@
 #include "fake_exit.h"
 #include "rubric.h"
 #include "tests.h"
+#include "unit.h"
 
 #define DATA_OFFSET	1024	/* where the fake page keeps its data */
 

@@ -30,7 +30,7 @@ static void assert_usage_error(const struct vmm_run *r, const char *words)
 /* A temporary file of @size bytes; the caller unlinks it. */
 static const char *temp_file(char *path, size_t size)
 {
-	int fd = mkstemp(path);
+	int fd = shared_tmp_file(path);
 
 	ck_assert_msg(fd >= 0, "cannot create %s", path);
 	ck_assert_msg(ftruncate(fd, size) == 0, "cannot size %s", path);

@@ -80,7 +80,7 @@ START_TEST(test_simple_ss)
 	unsigned char word[2] = { 0 };
 	struct vmm_run r;
 	struct stat st;
-	int fd = mkstemp(path);
+	int fd = shared_tmp_file(path);
 
 	ck_assert_int_ge(fd, 0);
 	close(fd);

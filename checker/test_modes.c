@@ -17,6 +17,7 @@
 #include "rubric.h"
 #include "scenario.h"
 #include "tests.h"
+#include "unit.h"
 #include "vcpu_state.h"
 #include "x86/mode.h"
 

@@ -205,7 +205,7 @@ START_TEST(test_load_exact_fit)
 	char path[] = "/tmp/kvmlab-fit-XXXXXX";
 	const unsigned char hlt = 0xf4;
 	struct vmm_run r;
-	int fd = mkstemp(path);
+	int fd = shared_tmp_file(path);
 
 	ck_assert_msg(fd >= 0 && write(fd, &hlt, 1) == 1 &&
 		      ftruncate(fd, 0x100000 - 0x8000) == 0,

@@ -15,6 +15,7 @@
 #include "devices/simvirtio.h"
 #include "svio_mmio.h"
 #include "tests.h"
+#include "unit.h"
 
 /* ---- the rings ---- */
 

@@ -25,6 +25,7 @@
 #include "core/vm.h"
 #include "rubric.h"
 #include "tests.h"
+#include "unit.h"
 
 #define MIB		0x100000ULL
 #define GIB		0x40000000ULL

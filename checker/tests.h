@@ -24,20 +24,19 @@
 #define require(id, cond, fmt, ...)					\
 	ck_assert_msg(cond, "[" id "] " fmt, ##__VA_ARGS__)
 
-/* Each test file puts its tests in the rubric's test cases. */
-void unit_tests(void);
+/*
+ * Each KVM test file puts its tests in the rubric's test cases (the
+ * unit test files: unit.h).
+ */
 void scenario_tests(void);
 void input_tests(void);
-void simvirtio_unit_tests(void);
 void simvirtio_kvm_tests(void);
 void lab2_tests(void);
 void kvm_ioctls_tests(void);
 void hostile_tests(void);
-void host_tests(void);
+void low_guest_tests(void);
 void setup_tests(void);
 void profiling_tests(void);
-void exit_tests(void);
-void mode_tests(void);
 void polling_tests(void);
 void debug_tests(void);
 

@@ -35,7 +35,8 @@ source_files() {
 			! -name '*.o' ! -name '*.a' ! -name '*.bin' \
 			! -name '*.lds' ! -name '*.inc' ! -name '.*.cmd' \
 			! -name '.*.d' ! -path './vmm/vmm' \
-			! -path './checker/checker' -printf '%P\0')
+			! -path './checker/checker' ! -path './checker/unit' \
+			-printf '%P\0')
 	fi
 }
 

@@ -84,6 +84,7 @@ make_initramfs() {
 	chmod 755 "$root/init"
 	add_program "$objtree/vmm/vmm" /kvmlab/vmm/vmm
 	add_program "$objtree/checker/checker" /kvmlab/checker/checker
+	add_program "$objtree/checker/unit" /kvmlab/checker/unit
 	cp "$objtree"/checker/guests/*.bin "$root/kvmlab/checker/guests/"
 	find "$objtree/checker/programs" -maxdepth 1 -type f \
 		\( -name '*.musl' -o -name '*.glibc' \) \

@@ -15,6 +15,7 @@
 #include "x86/mode.h"
 #include "rubric.h"
 #include "tests.h"
+#include "unit.h"
 
 struct entry_case {
 	uint64_t reason;
@@ -128,35 +129,6 @@ START_TEST(test_layout_below_or_refused)
 }
 END_TEST
 
-/* A guest at 0x1000 in @mode: runs, and --dump-regs says where. */
-static void run_low_guest(const char *mode, const char *guest,
-			  const char *out, const char *layout)
-{
-	char arg[4200];
-	struct vmm_run r;
-
-	snprintf(arg, sizeof(arg), "%s@0x1000", guest_path(guest));
-	VMM(&r, VMM_TIMEOUT_ARG, "--dump-regs", "--mode", mode, "--load", arg);
-	assert_status(&r, 0);
-	assert_stdout(&r, out);
-	assert_stderr_has(&r, layout);
-}
-
-/* The image ends at 0x7815: the tables start at the next page. */
-START_TEST(test_long_guest_at_0x1000)
-{
-	run_low_guest("long", "low_long", "long mode at 0x1000\n",
-		      "layout GDT at 0xb000, page tables at [0x8000, 0xb000)\n");
-}
-END_TEST
-
-START_TEST(test_paged_guest_at_0x1000)
-{
-	run_low_guest("paged", "low_paged", "paged mode at 0x1000\n",
-		      "layout GDT at 0x9000, page tables at [0x8000, 0x9000)\n");
-}
-END_TEST
-
 void host_tests(void)
 {
 	TCase *robust = rubric_tcase("robustness", UNIT);
@@ -165,12 +137,6 @@ void host_tests(void)
 	tcase_add_test(examples, test_layout_default_kept);
 	tcase_add_test(examples, test_layout_moved_past_image);
 	tcase_add_test(examples, test_layout_below_or_refused);
-	tcase_add_test(rubric_tcase("kvm_ioctls", KVM),
-		       test_long_guest_at_0x1000);
-	/* Paged mode runs where paged_mode does (not on kvm-pvm). */
-	tcase_add_test(rubric_tcase("paged_mode", KVM),
-		       test_paged_guest_at_0x1000);
-
 	tcase_add_loop_test(robust, test_entry_failure_decoded, 0,
 			    ARRAY_SIZE(entry_cases));
 	tcase_add_test(robust, test_fail_entry_line_svm);
