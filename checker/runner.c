@@ -83,23 +83,34 @@ const char *log_path(const char *name)
  * writes in /tmp is open to all (the grader's umask is 0 then, see
  * checker.c). None of it is secret.
  */
-int shared_tmp_file(char *template)
+/* TMPDIR/@name-XXXXXX in @path, TMP_PATH_MAX bytes. */
+static char *tmp_template(char *path, const char *name)
 {
-	int fd = mkstemp(template);
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(path, TMP_PATH_MAX, "%s/%s-XXXXXX", dir && *dir ? dir : "/tmp",
+		 name);
+	return path;
+}
+
+int shared_tmp_file(char *path, const char *name)
+{
+	int fd = mkstemp(tmp_template(path, name));
 
 	if (fd >= 0 && fchmod(fd, SHARED_FILE_MODE)) {
 		close(fd);
-		unlink(template);
+		unlink(path);
 		return -1;
 	}
 	return fd;
 }
 
-char *shared_tmp_dir(char *template)
+char *shared_tmp_dir(char *path, const char *name)
 {
-	if (!mkdtemp(template) || chmod(template, SHARED_DIR_MODE))
+	if (!mkdtemp(tmp_template(path, name)) ||
+	    chmod(path, SHARED_DIR_MODE))
 		return NULL;
-	return template;
+	return path;
 }
 
 const char *guest_path(const char *name)

@@ -88,11 +88,16 @@ const char *results_dir(void);
 /* The transcript of the test @name: LOGS/@name.log. */
 const char *log_path(const char *name);
 const char *guest_path(const char *name);
-/* mkstemp() and mkdtemp(), open to the VMM whatever user it runs as. */
+/*
+ * mkstemp() and mkdtemp() of TMPDIR/@name-XXXXXX (TMPDIR: /tmp if
+ * unset) into @path, TMP_PATH_MAX bytes, open to the VMM whatever
+ * user it runs as. A sandbox shows TMPDIR at its own path.
+ */
+#define TMP_PATH_MAX		512
 #define SHARED_FILE_MODE	0666
 #define SHARED_DIR_MODE		0777
-int shared_tmp_file(char *template);
-char *shared_tmp_dir(char *template);
+int shared_tmp_file(char *path, const char *name);
+char *shared_tmp_dir(char *path, const char *name);
 
 /* A Lab 2 test program built with the checker. */
 const char *program_path(const char *name);

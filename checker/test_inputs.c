@@ -28,9 +28,9 @@ static void assert_usage_error(const struct vmm_run *r, const char *words)
 }
 
 /* A temporary file of @size bytes; the caller unlinks it. */
-static const char *temp_file(char *path, size_t size)
+static const char *temp_file(char *path, const char *name, size_t size)
 {
-	int fd = shared_tmp_file(path);
+	int fd = shared_tmp_file(path, name);
 
 	ck_assert_msg(fd >= 0, "cannot create %s", path);
 	ck_assert_msg(ftruncate(fd, size) == 0, "cannot size %s", path);
@@ -98,10 +98,10 @@ END_TEST
 
 START_TEST(test_empty_file)
 {
-	char path[] = "/tmp/kvmlab-empty-XXXXXX";
+	char path[TMP_PATH_MAX];
 	struct vmm_run r;
 
-	VMM(&r, "--mode", "real", "--load", temp_file(path, 0));
+	VMM(&r, "--mode", "real", "--load", temp_file(path, "kvmlab-empty", 0));
 	unlink(path);
 	assert_usage_error(&r, "is empty");
 }
@@ -109,10 +109,10 @@ END_TEST
 
 START_TEST(test_file_too_big)
 {
-	char path[] = "/tmp/kvmlab-big-XXXXXX";
+	char path[TMP_PATH_MAX];
 	struct vmm_run r;
 
-	VMM(&r, "--mode", "real", "--load", temp_file(path, 0x100000));
+	VMM(&r, "--mode", "real", "--load", temp_file(path, "kvmlab-big", 0x100000));
 	unlink(path);
 	assert_usage_error(&r, "does not fit in RAM");
 }
@@ -120,11 +120,11 @@ END_TEST
 
 START_TEST(test_file_past_ram_end)
 {
-	char path[] = "/tmp/kvmlab-tail-XXXXXX";
-	char arg[64];
+	char path[TMP_PATH_MAX];
+	char arg[TMP_PATH_MAX + 16];
 	struct vmm_run r;
 
-	temp_file(path, 16);
+	temp_file(path, "kvmlab-tail", 16);
 	snprintf(arg, sizeof(arg), "%s@0xffff8", path);
 	VMM(&r, "--mode", "real", "--load", arg);
 	unlink(path);
@@ -135,11 +135,11 @@ END_TEST
 /* Over the page tables, with no room left for them elsewhere. */
 START_TEST(test_load_over_page_tables)
 {
-	char path[] = "/tmp/kvmlab-low-XXXXXX";
+	char path[TMP_PATH_MAX];
 	struct vmm_run r;
-	char arg[64];
+	char arg[TMP_PATH_MAX + 16];
 
-	temp_file(path, 0xf000);
+	temp_file(path, "kvmlab-low", 0xf000);
 	snprintf(arg, sizeof(arg), "%s@0x1000", path);
 	VMM(&r, "--mem", "64K", "--mode", "long", "--load", arg);
 	unlink(path);
@@ -233,13 +233,13 @@ END_TEST
  */
 START_TEST(test_kvm_not_permitted)
 {
-	char path[] = "/tmp/kvmlab-kvm-XXXXXX";
-	char var[64];
+	char path[TMP_PATH_MAX];
+	char var[TMP_PATH_MAX + 32];
 	const char *env[2] = { var, NULL };
 	const struct run_opts o = { .env = env, .drop_root = true };
 	struct vmm_run r;
 
-	temp_file(path, 0);
+	temp_file(path, "kvmlab-kvm", 0);
 	ck_assert_int_eq(chmod(path, 0), 0);
 	snprintf(var, sizeof(var), "KVMLAB_KVM_DEVICE=%s", path);
 	VMM_OPTS(&r, &o, "long");

@@ -76,11 +76,11 @@ END_TEST
 
 START_TEST(test_simple_ss)
 {
-	char path[] = "/tmp/kvmlab-ram-XXXXXX";
+	char path[TMP_PATH_MAX];
 	unsigned char word[2] = { 0 };
 	struct vmm_run r;
 	struct stat st;
-	int fd = shared_tmp_file(path);
+	int fd = shared_tmp_file(path, "kvmlab-ram");
 
 	ck_assert_int_ge(fd, 0);
 	close(fd);

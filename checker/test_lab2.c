@@ -20,15 +20,15 @@
 
 /* ---- programs on KVM ---- */
 
-static char *make_dir(char *path)
+static char *make_dir(char *path, const char *name)
 {
-	ck_assert_ptr_nonnull(shared_tmp_dir(path));
+	ck_assert_ptr_nonnull(shared_tmp_dir(path, name));
 	return path;
 }
 
 static void remove_tree(const char *path)
 {
-	char cmd[512];
+	char cmd[TMP_PATH_MAX + 64];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
 	ck_assert_int_eq(system(cmd), 0);
@@ -37,11 +37,11 @@ static void remove_tree(const char *path)
 /* The lab's program, and the lab's log of its syscalls. */
 START_TEST(test_lab2_program)
 {
-	char dir[] = "/tmp/kvmlab-lab2-XXXXXX", path[64], buf[64] = "";
+	char dir[TMP_PATH_MAX], path[TMP_PATH_MAX + 64], buf[64] = "";
 	struct vmm_run r;
 	FILE *f;
 
-	VMM(&r, VMM_TIMEOUT_ARG, "--strace", "--root", make_dir(dir), "lab2");
+	VMM(&r, VMM_TIMEOUT_ARG, "--strace", "--root", make_dir(dir, "kvmlab-lab2"), "lab2");
 	snprintf(path, sizeof(path), "%s/ay_caramba", dir);
 	f = fopen(path, "r");
 	if (f) {
@@ -83,7 +83,7 @@ END_TEST
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
-	char path[256];
+	char path[PATH_MAX];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -95,7 +95,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 
 static void make_link(const char *dir, const char *name, const char *target)
 {
-	char path[256];
+	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	ck_assert_int_eq(symlink(target, path), 0);
@@ -107,10 +107,11 @@ static void make_link(const char *dir, const char *name, const char *target)
  */
 START_TEST(test_sandbox)
 {
-	char dir[] = "/tmp/kvmlab-box-XXXXXX", root[64], secret[64];
+	char dir[TMP_PATH_MAX], root[TMP_PATH_MAX + 64];
+	char secret[TMP_PATH_MAX + 64];
 	struct vmm_run r;
 
-	make_dir(dir);
+	make_dir(dir, "kvmlab-box");
 	snprintf(root, sizeof(root), "%s/root", dir);
 	snprintf(secret, sizeof(secret), "%s/secret", dir);
 	ck_assert_int_eq(mkdir(root, SHARED_DIR_MODE), 0);
@@ -159,9 +160,9 @@ END_TEST
 
 START_TEST(test_bad_program)
 {
-	char text[] = "/tmp/kvmlab-text-XXXXXX";
+	char text[TMP_PATH_MAX];
 	struct vmm_run r;
-	int fd = shared_tmp_file(text);
+	int fd = shared_tmp_file(text, "kvmlab-text");
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, "not a program\n", 14), 14);
@@ -249,7 +250,7 @@ static const struct matrix_row matrix[] = {
 /* The directory every command starts from: files, a tree, links. */
 static void make_fixture(const char *dir)
 {
-	char sub[256], empty[256];
+	char sub[PATH_MAX], empty[PATH_MAX];
 
 	snprintf(sub, sizeof(sub), "%s/sub", dir);
 	snprintf(empty, sizeof(empty), "%s/empty", dir);
@@ -329,13 +330,14 @@ static void matrix_program(const struct matrix_row *row, char *path)
 START_TEST(test_matrix)
 {
 	const struct matrix_row *row = &matrix[_i];
-	char dir[] = "/tmp/kvmlab-matrix-XXXXXX", nat[64], box[64];
-	char prog[PATH_MAX], cmd[256], vmm[PATH_MAX];
+	char dir[TMP_PATH_MAX], nat[TMP_PATH_MAX + 64];
+	char box[TMP_PATH_MAX + 64];
+	char prog[PATH_MAX], cmd[3 * PATH_MAX], vmm[PATH_MAX];
 	char *argv[MATRIX_ARGS + 8];
 	static struct matrix_result native, boxed;
 	unsigned int i, n = 0;
 
-	make_dir(dir);
+	make_dir(dir, "kvmlab-matrix");
 	snprintf(nat, sizeof(nat), "%s/native", dir);
 	snprintf(box, sizeof(box), "%s/vmm", dir);
 	ck_assert_int_eq(mkdir(nat, SHARED_DIR_MODE), 0);

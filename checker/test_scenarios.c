@@ -202,10 +202,10 @@ END_TEST
 /* An image that ends exactly at the end of RAM fits. */
 START_TEST(test_load_exact_fit)
 {
-	char path[] = "/tmp/kvmlab-fit-XXXXXX";
+	char path[TMP_PATH_MAX];
 	const unsigned char hlt = 0xf4;
 	struct vmm_run r;
-	int fd = shared_tmp_file(path);
+	int fd = shared_tmp_file(path, "kvmlab-fit");
 
 	ck_assert_msg(fd >= 0 && write(fd, &hlt, 1) == 1 &&
 		      ftruncate(fd, 0x100000 - 0x8000) == 0,
