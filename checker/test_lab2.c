@@ -289,15 +289,19 @@ static void matrix_run(const char *dir, bool enter, char *const *argv,
 		close_range(STDERR_FILENO + 1, ~0U, 0);
 		if (enter && chdir(dir))
 			_exit(127);
-		/* Both runs as the sandbox's user, if any: the same rights. */
+		/*
+		 * Both runs as the sandbox's user, if any: the same rights.
+		 * A sandbox may start anywhere: a shell enters @dir there.
+		 */
 		if (sandbox_path()) {
-			char *sargv[MATRIX_ARGS + 10] = {
-				(char *)sandbox_path(),
+			char *sargv[MATRIX_ARGS + 16] = {
+				(char *)sandbox_path(), "/bin/sh", "-c",
+				"cd \"$0\" && exec \"$@\"", (char *)dir,
 			};
-			unsigned int i;
+			unsigned int i, k = 5;
 
-			for (i = 0; argv[i] && i + 2 < ARRAY_SIZE(sargv); i++)
-				sargv[i + 1] = argv[i];
+			for (i = 0; argv[i] && k + 1 < ARRAY_SIZE(sargv); i++)
+				sargv[k++] = argv[i];
 			execv(sargv[0], sargv);
 		}
 		execv(argv[0], argv);
