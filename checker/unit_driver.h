@@ -23,6 +23,14 @@ enum probe_answer {
 	PROBE_UNKNOWN,	/* no evidence: the driver did not answer */
 };
 
+/*
+ * How the unit test @tcase/@test fared in unit_driver_run() (any
+ * iteration failing fails it), or PROBE_UNKNOWN if it did not run:
+ * a KVM test that needs the answer asks this first, since a second
+ * run of the same code may go the other way.
+ */
+enum probe_answer unit_result(const char *tcase, const char *test);
+
 /* Ask the probe @name of the VMM's code (unit.h lists them). */
 enum probe_answer unit_probe(const char *name, char *why, size_t len);
 
