@@ -60,6 +60,7 @@ static void exec_driver(int wfd, const char *const *args)
 	const char *argv[8];
 	unsigned int n = 0, i;
 	const char *sandbox = sandbox_path();
+	struct rlimit lim;
 	int log;
 
 	setpgid(0, 0);
@@ -71,8 +72,14 @@ static void exec_driver(int wfd, const char *const *args)
 	}
 	log = open(log_path("unit"), O_WRONLY | O_CREAT | O_APPEND |
 		   O_CLOEXEC, 0644);
-	/* What the VMM's code prints is kept, up to a point. */
-	setrlimit(RLIMIT_FSIZE, &(struct rlimit){ LOG_MAX, LOG_MAX });
+	/*
+	 * What the VMM's code prints is kept, up to a point: a soft limit,
+	 * which a sandbox may set again as it likes.
+	 */
+	if (!getrlimit(RLIMIT_FSIZE, &lim) && lim.rlim_max > LOG_MAX) {
+		lim.rlim_cur = LOG_MAX;
+		setrlimit(RLIMIT_FSIZE, &lim);
+	}
 	if (log < 0)
 		log = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (dup2(log, STDOUT_FILENO) < 0 || dup2(log, STDERR_FILENO) < 0)
