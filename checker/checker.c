@@ -25,6 +25,7 @@
 #include "requirements.h"
 #include "rubric.h"
 #include "runner.h"
+#include "seed.h"
 #include "tests.h"
 #include "unit_driver.h"
 
@@ -165,6 +166,7 @@ int main(void)
 	const char *only = selected_item();
 	bool have_kvm = kvm_usable(no_kvm, sizeof(no_kvm));
 	struct outcomes list = { .n = 0 };
+	uint64_t seed;
 	struct rubric_item *items;
 	int score, max, failed;
 	unsigned int i, n;
@@ -190,6 +192,7 @@ int main(void)
 	}
 
 	rubric_clear_markers();
+	seed = seed_draw();
 	unit_driver_run(only, &list);
 	sr = srunner_create(NULL);
 	rubric_add_suites(sr, only, have_kvm);
@@ -204,6 +207,8 @@ int main(void)
 	failed = rubric_score(only, &score, &max);
 	rubric_print(stdout, only, score, max);
 	report_print(stdout, &list);
+	printf("Unit test inputs: KVMLAB_SEED=%llu (set it to run the same again)\n",
+	       (unsigned long long)seed);
 	rubric_print_format(stdout, getenv("KVMLAB_FORMAT"), only, score,
 			    max);
 	fflush(stdout);

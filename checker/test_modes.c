@@ -16,6 +16,7 @@
 #include "core/guest_mem.h"
 #include "rubric.h"
 #include "scenario.h"
+#include "seed.h"
 #include "tests.h"
 #include "unit.h"
 #include "vcpu_state.h"
@@ -68,10 +69,22 @@ static const uint64_t real_entries[] = {
 	GUEST_IMAGE_ADDR, 0x8010, 0x1000, 0x12345, 0xfff0, 0x10000, 0x9ffff,
 };
 
+/* And one the submission cannot know: conventional memory, this run's. */
+#define SEEDED_REAL_LO	0x1000
+#define SEEDED_REAL_HI	0xa0000
+#define SALT_REAL	1
+#define SALT_WALK	2
+
+static uint64_t real_entry(int i)
+{
+	return i < (int)ARRAY_SIZE(real_entries) ? real_entries[i] :
+	       seeded(SEEDED_REAL_LO, SEEDED_REAL_HI, SALT_REAL);
+}
+
 START_TEST(test_mode_real)
 {
 	struct guest_mem mem = alloc_mem(MIB);
-	const uint64_t entry = real_entries[_i];
+	const uint64_t entry = real_entry(_i);
 	struct kvm_sregs s;
 	struct kvm_regs r;
 	const char *id;
@@ -173,12 +186,21 @@ static uint64_t translate(const struct guest_mem *mem, uint64_t cr3,
 	return 0;	/* not reached */
 }
 
-/* RAM and the device window past it: each address maps to itself. */
+/*
+ * RAM and the device window past it: each address maps to itself. The
+ * sizes given, and one of this run's, a page multiple up to 4 GiB.
+ */
 static const uint64_t walk_sizes[] = { MIB, 3 * GIB };
+
+static uint64_t walk_size(int i)
+{
+	return i < (int)ARRAY_SIZE(walk_sizes) ? walk_sizes[i] :
+	       seeded(MIB, 4 * GIB, SALT_WALK) & ~(PAGE - 1);
+}
 
 START_TEST(test_paging_walk)
 {
-	struct guest_mem mem = alloc_mem(walk_sizes[_i]);
+	struct guest_mem mem = alloc_mem(walk_size(_i));
 	const uint64_t end = mem.size + GUEST_DEVICE_WINDOW;
 	struct kvm_sregs s;
 	struct kvm_regs r;
@@ -208,7 +230,8 @@ void mode_tests(void)
 	TCase *real = rubric_tcase("real_mode", UNIT);
 	TCase *lng = rubric_tcase("long_mode", UNIT);
 
-	tcase_add_loop_test(real, test_mode_real, 0, ARRAY_SIZE(real_entries));
+	tcase_add_loop_test(real, test_mode_real, 0,
+			    ARRAY_SIZE(real_entries) + 1);
 	tcase_add_test(lng, test_mode_long);
-	tcase_add_loop_test(lng, test_paging_walk, 0, ARRAY_SIZE(walk_sizes));
+	tcase_add_loop_test(lng, test_paging_walk, 0, ARRAY_SIZE(walk_sizes) + 1);
 }
