@@ -126,6 +126,12 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/in" "$work/area" "$work/res" "$work/scratch"
 
+# Can a slot user make the sandbox here? (User namespaces, bwrap.)
+if ! err=$("$here/sandbox.sh" --slot 0 --timeout 10 "$work" /bin/true 2>&1); then
+	echo "$err" >&2
+	die "the sandbox does not work here (above): it needs bwrap and unprivileged user namespaces (sysctl user.max_user_namespaces > 0), see docs/grading.md"
+fi
+
 echo "  CC      unpack"
 # shellcheck disable=SC2046 # pkg-config's flags are words
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$work/unpack" "$here/unpack.c" \
@@ -508,7 +514,8 @@ grade_one() {
 		if [ $mode = split ]; then
 			# The judge shares files with the student's programs
 			# in /tmp: its own, a size-limited tmpfs in a mount
-			# namespace of its own, which the sandbox shares.
+			# namespace of its own, which the sandbox shares. It
+			# works in its build, which the sandbox shows too.
 			printf '#!/bin/sh\nexec %q --slot %q --timeout %q --share-tmp --ro-path %q %q "$@"\n' \
 				"$here/sandbox.sh" "$slot" "$KVMLAB_GRADE_TIMEOUT" \
 				"$work/judge" "$area" >"$scratch.sh"
@@ -523,8 +530,9 @@ grade_one() {
 				timeout -s KILL "$KVMLAB_GRADE_TIMEOUT" \
 				unshare --mount --propagation private -- sh -c \
 				'mount -t tmpfs -o "size=$1,mode=1777" kvmlab-grade /tmp &&
-				 shift && exec "$@"' sh \
-				"${KVMLAB_SANDBOX_TMP:-268435456}" "$judge")
+				 cd "$2" && shift 2 && exec "$@"' sh \
+				"${KVMLAB_SANDBOX_TMP:-268435456}" "$work/judge" \
+				"$judge")
 			cp -a "$scratch/logs/." "$dir/logs/judge/" 2>/dev/null || true
 		else
 			# Today's checker holds the student's library: all of

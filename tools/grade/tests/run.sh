@@ -13,8 +13,9 @@
 #     checker/ and the Makefile and lacks a student file, a git bundle,
 #     the skeleton as it was handed out, one that does not build, and
 #     student code that cheats: prints the score lines itself, kills
-#     its parent, fork-bombs, fills the disk, reads the instructor's
-#     tree, writes outside its area, opens a socket;
+#     its parent, fork-bombs, and one that fills the disk, reads the
+#     instructor's tree and /etc/shadow, writes outside its area and
+#     into the judge's results (split judge), opens a socket;
 #   then a rerun (everything skipped, the same CSV), and the batch in
 #     two shards, merged back into the same CSV.
 # Each student's row, status and files are checked, and that nothing
@@ -126,16 +127,24 @@ cheat killparent '	kill(getppid(), SIGKILL);'
 cheat forkbomb '	for (;;)
 		if (fork() < 0)
 			pause();'
-cheat filldisk '	static char buf[1 << 16];
-	FILE *f = fopen("fill", "w");
+cheat snoop "	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(22) };
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	static char buf[1 << 16], path[4096];
+	const char *res = getenv(\"KVMLAB_RESULTS\");
+	FILE *f = fopen(\"fill\", \"w\");
 
 	while (f && fwrite(buf, sizeof(buf), 1, f) == 1)
 		;
 	if (f)
-		fclose(f);'
-cheat snoop "	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(22) };
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	FILE *f;
+		fclose(f);
+	if (res) {
+		snprintf(path, sizeof(path), \"%s/results.json\", res);
+		f = fopen(path, \"a\");
+		if (f) {
+			fprintf(stderr, \"CHEAT: wrote the results\\n\");
+			fclose(f);
+		}
+	}
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (s >= 0 && !connect(s, (struct sockaddr *)&a, sizeof(a)))
@@ -214,7 +223,7 @@ echo "  TEST    batch B: real mode only, cheats and formats"
 SUBMISSIONS=$tmp/B OUT=$tmp/outB JOBS=2 TODO=1 ITEM=real_mode \
 KVMLAB_GRADE_TIMEOUT=60 "$grade" "$src" "$obj" ||
 	fail "batch B: grade.sh exited $?"
-for id in soltgz edits bundle filldisk snoop; do
+for id in soltgz edits bundle snoop; do
 	expect "$tmp/outB" $id 30 graded
 done
 expect "$tmp/outB" handedout 0 graded
