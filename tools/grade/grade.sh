@@ -72,7 +72,7 @@ if [ -n "$shard" ]; then
 	shard_n=${BASH_REMATCH[2]}
 fi
 [ "$(id -u)" -eq 0 ] ||
-	die "run as root (sudo make grade ...): student code runs as the users kvmlab-grade0..$((jobs - 1)), which only root can create and switch to"
+	die "run as root (sudo make grade ...): student code runs as the users kvmlab-gradeN, which only root can create and switch to"
 for tool in bwrap jq git gcc; do
 	command -v "$tool" >/dev/null ||
 		die "$tool is missing: run make deps-grade (or apt-get install bubblewrap jq git gcc)"
@@ -83,10 +83,28 @@ case $out/ in
 "$subs"/*) die "OUT=$out is inside SUBMISSIONS: put the grades elsewhere" ;;
 esac
 
+# The slots: JOBS slot users no other batch on this host is using (a
+# lock each, held until the end), since a slot user's processes count
+# against one RLIMIT_NPROC. The lock descriptors are not passed on to
+# student code: each worker closes them.
+mkdir -p /run/kvmlab-grade
+slots=()
+lockfds=()
+for ((s = 0; ${#slots[@]} < jobs; s++)); do
+	[ $s -lt 1000 ] || die "no free slot among 1000: other batches hold them (/run/kvmlab-grade)"
+	exec {fd}>"/run/kvmlab-grade/slot$s.lock"
+	if flock -n "$fd"; then
+		slots+=("$s")
+		lockfds+=("$fd")
+	else
+		exec {fd}>&-
+	fi
+done
+
 # The slot users, and /dev/kvm open to the group kvm (docs/grading.md).
 setup_host() {
 	local s
-	for ((s = 0; s < jobs; s++)); do
+	for s in "${slots[@]}"; do
 		id -u "kvmlab-grade$s" >/dev/null 2>&1 && continue
 		useradd --system --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin --user-group "kvmlab-grade$s" ||
@@ -94,7 +112,7 @@ setup_host() {
 		echo "  USER    kvmlab-grade$s (a slot user for student code)"
 	done
 	[ -c /dev/kvm ] || return 0
-	if ! setpriv --reuid=kvmlab-grade0 --regid=kvmlab-grade0 \
+	if ! setpriv --reuid="kvmlab-grade${slots[0]}" --regid="kvmlab-grade${slots[0]}" \
 		--groups="$(stat -c %g /dev/kvm)" \
 		sh -c 'test -r /dev/kvm && test -w /dev/kvm' 2>/dev/null; then
 		getent group kvm >/dev/null || groupadd --system kvm ||
@@ -127,7 +145,7 @@ trap cleanup EXIT
 mkdir -p "$work/in" "$work/area" "$work/res" "$work/scratch"
 
 # Can a slot user make the sandbox here? (User namespaces, bwrap.)
-if ! err=$("$here/sandbox.sh" --slot 0 --timeout 10 "$work" /bin/true 2>&1); then
+if ! err=$("$here/sandbox.sh" --slot "${slots[0]}" --timeout 10 "$work" /bin/true 2>&1); then
 	echo "$err" >&2
 	die "the sandbox does not work here (above): it needs bwrap and unprivileged user namespaces (sysctl user.max_user_namespaces > 0), see docs/grading.md"
 fi
@@ -240,7 +258,7 @@ build_judge() {
 	fi
 }
 [ ${#queue[@]} -eq 0 ] || build_judge
-echo "  GRADE   ${#queue[@]} of ${#selected[@]} submissions${shard:+ (shard $shard)}, $jobs at a time, TODO=$todo${item:+, ITEM=$item}, judge: $mode"
+echo "  GRADE   ${#queue[@]} of ${#selected[@]} submissions${shard:+ (shard $shard)}, $jobs at a time (slots ${slots[*]}), TODO=$todo${item:+, ITEM=$item}, judge: $mode"
 
 # --- One student -----------------------------------------------------
 
@@ -590,8 +608,11 @@ grade_one() {
 }
 
 worker() {
-	local slot=$1 k entry id rest kind path
+	local slot=$1 k entry id rest kind path f
 
+	for f in "${lockfds[@]}"; do
+		exec {f}>&-
+	done
 	while :; do
 		k=$(flock "$work/lock" sh -c \
 			'n=$(cat "$1"); echo $((n + 1)) >"$1"; echo "$n"' \
@@ -614,7 +635,7 @@ t_batch=$SECONDS
 echo 0 >"$work/next"
 pids=()
 for ((s = 0; s < jobs && s < ${#queue[@]}; s++)); do
-	worker "$s" &
+	worker "${slots[$s]}" &
 	pids+=($!)
 done
 for pid in "${pids[@]}"; do

@@ -11,7 +11,8 @@
 # What PROGRAM gets:
 #   - the user kvmlab-gradeN (--slot N), unprivileged, plus the group
 #     of /dev/kvm; rlimits on CPU time, address space, processes (per
-#     slot user, so per job), open files and file size;
+#     slot user, so per job), open files and file size (or the caller's,
+#     where they are lower);
 #   - bubblewrap: every namespace new (no network, its own PIDs, IPC,
 #     hostname), a new session, killed with its parent; a root of its
 #     own holding /usr (and the /bin, /lib... links), a few read-only
@@ -167,11 +168,27 @@ for d in "$area" "${shown[@]}"; do
 	esac
 done
 
+# A limit the caller set lower stays (the judge caps the unit driver's
+# log): prlimit may lower a hard limit, not raise it.
+clamp() {
+	local want=$1 have=$2 unit=$3
+
+	if [ "$have" = unlimited ] || [ $((have * unit)) -ge "$want" ]; then
+		echo "$want"
+	else
+		echo $((have * unit))
+	fi
+}
+cpu=$(clamp "$KVMLAB_SANDBOX_CPU" "$(ulimit -H -t)" 1)
+as=$(clamp "$KVMLAB_SANDBOX_AS" "$(ulimit -H -v)" 1024)
+nproc=$(clamp "$KVMLAB_SANDBOX_NPROC" "$(ulimit -H -u)" 1)
+nofile=$(clamp "$KVMLAB_SANDBOX_NOFILE" "$(ulimit -H -n)" 1)
+fsize=$(clamp "$KVMLAB_SANDBOX_FSIZE" "$(ulimit -H -f)" 1024)
+
 start=$SECONDS
 set +e
-prlimit --cpu="$KVMLAB_SANDBOX_CPU" --as="$KVMLAB_SANDBOX_AS" \
-	--nproc="$KVMLAB_SANDBOX_NPROC" --nofile="$KVMLAB_SANDBOX_NOFILE" \
-	--fsize="$KVMLAB_SANDBOX_FSIZE" --core=0 -- \
+prlimit --cpu="$cpu" --as="$as" --nproc="$nproc" --nofile="$nofile" \
+	--fsize="$fsize" --core=0 -- \
 	setpriv --reuid="$uid" --regid="$gid" "$groups" \
 		--inh-caps=-all --bounding-set=-all --no-new-privs -- \
 	bwrap --unshare-all --die-with-parent --new-session \
