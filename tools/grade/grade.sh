@@ -93,7 +93,9 @@ lockfds=()
 for ((s = 0; ${#slots[@]} < jobs; s++)); do
 	[ $s -lt 1000 ] || die "no free slot among 1000: other batches hold them (/run/kvmlab-grade)"
 	exec {fd}>"/run/kvmlab-grade/slot$s.lock"
-	if flock -n "$fd"; then
+	# Free: unlocked, and no process of the user's left (a batch that
+	# was killed, or a grader of an older kit, still running there).
+	if flock -n "$fd" && ! pgrep -u "kvmlab-grade$s" >/dev/null 2>&1; then
 		slots+=("$s")
 		lockfds+=("$fd")
 	else
