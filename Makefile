@@ -196,6 +196,13 @@ grade-merge: deps-grade
 grade-test: deps-grade
 	$(Q)$(srctree)/tools/deps.sh zip
 	$(Q)$(srctree)/tools/grade/tests/run.sh $(srctree) $(objtree)
+# Cheating submissions (tools/grade/cheats/), graded whole in one batch
+# with a correct one: each must get its true score, the batch and the
+# machine left as they were.
+PHONY += cheat-test
+cheat-test: deps-grade
+	$(Q)$(srctree)/tools/deps.sh python3
+	$(Q)$(srctree)/tools/grade/cheats/run.sh $(srctree) $(objtree)
 
 # The grader's proof (tools/verify/): each realistic student mistake, in
 # a copy of the built tree, must cost its own item all of its points and
@@ -286,6 +293,8 @@ ifneq ($(kit),)
 	@echo '                   TODO=k, FORCE=1, SHARD=i/N (docs/grading.md)'
 	@echo '  grade-merge    - merge the OUTs of shards: OUT=DIR SHARDS="DIR..."'
 	@echo '  grade-test     - make grade on a small class, hostile ones too'
+	@echo '  cheat-test     - cheating submissions in one batch: each gets its'
+	@echo '                   true score, the machine is left as it was'
 	@echo '  verify         - prove the grader: each student mistake in'
 	@echo '                   tools/verify/ costs exactly its item, each'
 	@echo '                   alternative scores 100 (VERIFY_ONLY=regex);'
