@@ -204,6 +204,15 @@ cheat-test: deps-grade
 	$(Q)$(srctree)/tools/deps.sh python3
 	$(Q)$(srctree)/tools/grade/cheats/run.sh $(srctree) $(objtree)
 
+# make grade's throughput (tools/bench/grade.sh): BENCH_GRADE_COPIES
+# (30) solutions, then broken ones beside a correct one. As root; make
+# bench ends with it.
+BENCH_GRADE_COPIES ?= 30
+PHONY += bench-grade
+bench-grade: deps-grade
+	$(Q)$(srctree)/tools/bench/grade.sh $(srctree) $(objtree) \
+		$(BENCH_GRADE_COPIES)
+
 # The grader's proof (tools/verify/): each realistic student mistake, in
 # a copy of the built tree, must cost its own item all of its points and
 # no other item any; each correct alternative solution must score 100;
@@ -251,6 +260,9 @@ BENCH_PAYLOAD ?= 1048576
 PHONY += bench
 bench: vmm checker
 	$(Q)$(srctree)/tools/bench.sh $(vmm) $(BENCH_PAYLOAD)
+ifneq ($(kit),)
+	$(Q)$(MAKE) --no-print-directory bench-grade
+endif
 
 # libFuzzer on the parts that need no KVM (fuzz/), built with clang, ASan
 # and UBSan: each harness runs FUZZ_SECONDS; any crash fails the target.
@@ -295,6 +307,8 @@ ifneq ($(kit),)
 	@echo '  grade-test     - make grade on a small class, hostile ones too'
 	@echo '  cheat-test     - cheating submissions in one batch: each gets its'
 	@echo '                   true score, the machine is left as it was'
+	@echo '  bench-grade    - make grade throughput: 30 solutions, then broken'
+	@echo '                   ones (BENCH_GRADE_COPIES=30; as root)'
 	@echo '  verify         - prove the grader: each student mistake in'
 	@echo '                   tools/verify/ costs exactly its item, each'
 	@echo '                   alternative scores 100 (VERIFY_ONLY=regex);'
@@ -308,7 +322,8 @@ endif
 	@echo '  memcheck       - every scenario under valgrind: no leak, no error'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'
 	@echo '  bench          - SIMVIRTIO exits against polling; Lab 2 syscall cost'
-	@echo '                   (BENCH_PAYLOAD=bytes, default 1048576)'
+	@echo '                   (BENCH_PAYLOAD=bytes, default 1048576); in the kit,'
+	@echo '                   then bench-grade'
 	@echo '  fuzz           - libFuzzer on the pure parts (FUZZ_SECONDS=60 each)'
 	@echo '  clean          - remove what the build made'
 	@echo '  mrproper       - clean, and remove generated trees too'
