@@ -4,8 +4,8 @@
 # test.sh SRCTREE OBJTREE [TODO]: prove the grading platforms' files,
 # for "make gradescope-test" (which first writes OBJTREE/gradescope.zip).
 #
-# - The zip unpacks, as Gradescope does, into a temporary root that
-#   stands for /autograder (AUTOGRADER_ROOT); setup.sh installs and
+# - The zip unpacks, as Gradescope does, into a root that stands for
+#   /autograder (AUTOGRADER_ROOT, in /var/tmp); setup.sh installs and
 #   builds there (apt is skipped when the packages are present), and
 #   run_autograder grades: the solution must score 100; the TODO=k
 #   skeleton exactly the tasks below k, given as a folder and as an
@@ -15,6 +15,8 @@
 # - The GitHub Classroom workflow and the GitLab CI template must parse,
 #   grade each scored item of checker/rubric.c for its points (as
 #   "make check REQUIREMENTS=1" prints them too), and reach the skeleton.
+#   There, make check must write the JUnit file GitLab is pointed at,
+#   and end as Autolab and vmchecker-next read it (FORMAT=).
 # The last line counts the checks; the exit status is 1 if one failed.
 set -euo pipefail
 
@@ -33,8 +35,16 @@ if [ ! -f "$zip" ]; then
 	exit 2
 fi
 
+# The stand-in /autograder is neither under /tmp, which make grade's
+# judge replaces with a /tmp of its own (docs/grading.md), nor inside a
+# git checkout, where the kit's skels.sh would list that checkout's
+# files: in /var/tmp, as make grade's own work areas.
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+stand_in=$(mktemp -d /var/tmp/kvmlab-gradescope-test.XXXXXX)
+chmod 755 "$stand_in"
+root=$stand_in/autograder
+mkdir "$root"
+trap 'rm -rf "$tmp" "$stand_in"' EXIT
 passed=0
 failed=0
 
@@ -143,8 +153,30 @@ skel_ships() {
 check "make skels ships .github/workflows/classroom.yml and .gitlab-ci.yml, not tools/gradescope/" \
 	skel_ships
 
+# --- make check in the skeleton, as the templates run it: the JUnit
+# report where .gitlab-ci.yml takes it, Autolab's last line, and
+# vmchecker-next's Total line (the skeleton scores 0 on real mode).
+make -C "$tmp/skel" O="$tmp/skel-obj" check ITEM=real_mode FORMAT=autolab \
+	>"$tmp/autolab.log" 2>&1 || true
+junit_written() {
+	grep -q '<testsuite' "$tmp/skel-obj/checker/results/junit.xml" 2>/dev/null
+}
+check "make check writes checker/results/junit.xml, as .gitlab-ci.yml reports it" \
+	junit_written
+autolab_last() {
+	grep -v '^make' "$tmp/autolab.log" | tail -n 1 |
+		jq -e '.scores == {"real_mode": 0}' >/dev/null 2>&1
+}
+check "make check FORMAT=autolab, make's lines dropped as the README says: the last line is {\"scores\": {\"real_mode\": 0}}" \
+	autolab_last
+make -C "$tmp/skel" O="$tmp/skel-obj" check ITEM=real_mode FORMAT=vmchecker \
+	>"$tmp/vmchecker.log" 2>&1 || true
+vmchecker_total() {
+	[ "$(sed -n 's/^Total: *\([0-9][0-9]*\).*/\1/p' "$tmp/vmchecker.log")" = 0 ]
+}
+check "make check FORMAT=vmchecker: one Total: line, 0" vmchecker_total
+
 # --- The zip, unpacked and set up as Gradescope does.
-root=$tmp/autograder
 zip_layout() {
 	[ "$(unzip -Z1 "$zip" | sort | tr '\n' ' ')" = \
 		"kvmlab.conf kvmlab.tar.gz run_autograder setup.sh " ]
@@ -226,7 +258,14 @@ grade "solution" 100 || true
 # The skeleton scores the tasks below TODO: 0, 30, 50, 80, 90.
 low=$(awk -F '\t' -v k="$todo" 'NR < k { s += $3 } END { print s + 0 }' "$tmp/items")
 submit "$tmp/skel"
-grade "skeleton TODO=$todo (a folder)" "$low" || true
+if grade "skeleton TODO=$todo (a folder)" "$low"; then
+	stubs_ran() {
+		jq -e '.output | test("vmm: not implemented yet: ")' \
+			"$root/results/results.json" >/dev/null
+	}
+	check "skeleton: its own code ran, its stubs' lines are in the feedback" \
+		stubs_ran
+fi
 rm -rf "$root/submission"
 mkdir -p "$root/submission"
 tar -czf "$root/submission/kvmlab.tar.gz" -C "$tmp/skel" .
