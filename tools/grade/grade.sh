@@ -39,6 +39,9 @@ die() {
 : "${KVMLAB_GRADE_MAX_BYTES:=67108864}"
 : "${KVMLAB_GRADE_MAX_FILES:=5000}"
 : "${KVMLAB_GRADE_IGNORED_LINES:=50}"
+# The judge's deadlines, scaled: a batch shares the machine (JOBS at
+# once), and a loaded machine must not cost a correct submission a run.
+: "${KVMLAB_GRADE_TIME_SCALE:=2}"
 
 subs=${SUBMISSIONS:-}
 out=${OUT:-}
@@ -248,6 +251,11 @@ build_judge() {
 	# the student's library is run, whole, in the sandbox.
 	if [ -x "$work/judge/checker/unit" ]; then
 		mode="split"
+		# Which unit tests to expect, from the instructor's build:
+		# a student's driver that lists fewer cannot skip any.
+		"$work/judge/checker/unit" --results-fd 3 --list \
+			3>"$work/unit.list" >/dev/null 2>&1 ||
+			die "the pristine skeleton's checker/unit cannot list its tests"
 		build_targets=(vmm)
 		if make -C "$work/judge" -n unit >/dev/null 2>&1; then
 			build_targets+=(unit)
@@ -547,6 +555,8 @@ grade_one() {
 			    KVMLAB_LOGS="$scratch/logs" \
 			    KVMLAB_SANDBOX="$scratch.sh" KVMLAB_ITEM="$item" \
 			    KVMLAB_SANDBOX_KVM_GID="$kvm_gid" \
+			    KVMLAB_UNIT_LIST="$work/unit.list" \
+			    KVMLAB_TIME_SCALE="$KVMLAB_GRADE_TIME_SCALE" \
 				timeout -s KILL "$KVMLAB_GRADE_TIMEOUT" \
 				unshare --mount --propagation private -- sh -c \
 				'mount -t tmpfs -o "size=$1,mode=1777" kvmlab-grade /tmp &&
