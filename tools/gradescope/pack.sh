@@ -28,28 +28,10 @@ case $todo in
    exit 2 ;;
 esac
 
-# The kit's source files: git's list, or, outside a checkout, every file
-# but what the build and the kit's targets make (as .gitignore says).
-source_files() {
-	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git -C "$src" ls-files -z
-	else
-		(cd "$src" && find . -type f \
-			! -path './.git/*' ! -path './skels/*' \
-			! -path './.tools/*' ! -path './checker/logs/*' \
-			! -path './checker/results/*' ! -path './build*' \
-			! -name '*.o' ! -name '*.a' ! -name '*.bin' \
-			! -name '*.lds' ! -name '*.inc' ! -name '.*.cmd' \
-			! -name '.*.d' ! -name 'gradescope.zip' \
-			! -path './vmm/vmm' ! -path './checker/checker' \
-			-printf '%P\0')
-	fi
-}
-
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-(cd "$src" && source_files | tar -czf "$stage/kvmlab.tar.gz" --null -T - \
+(cd "$src" && "$src/tools/kit-files.sh" "$src" | tar -czf "$stage/kvmlab.tar.gz" --null -T - \
 	--owner=0 --group=0 --numeric-owner)
 install -m 0755 "$here/setup.sh" "$stage/setup.sh"
 install -m 0755 "$here/run_autograder" "$stage/run_autograder"

@@ -22,27 +22,9 @@ esac
 # The kit's own proofs, CI and Gradescope zip stay with the kit.
 exclude='^(\.ci/|tools/skel/|tools/gradescope/|tools/verify(\.sh$|/))'
 
-# The source files: git's list, or, outside a checkout (a tarball),
-# every file but what the build makes (as .gitignore says).
-source_files() {
-	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git -C "$src" ls-files -z
-	else
-		(cd "$src" && find . -type f \
-			! -path './.git/*' ! -path './skels/*' \
-			! -path './.tools/*' ! -path './checker/logs/*' \
-			! -path './checker/results/*' ! -path './build*' \
-			! -name '*.o' ! -name '*.a' ! -name '*.bin' \
-			! -name '*.lds' ! -name '*.inc' ! -name '.*.cmd' \
-			! -name '.*.d' ! -path './vmm/vmm' \
-			! -path './checker/checker' ! -path './checker/unit' \
-			-printf '%P\0')
-	fi
-}
-
 rm -rf "$dest"
 mkdir -p "$dest"
-(cd "$src" && source_files | grep -zEv "$exclude" |
+(cd "$src" && "$src/tools/kit-files.sh" "$src" | grep -zEv "$exclude" |
 	xargs -0 cp --parents -t "$dest")
 
 removed=$(mktemp)

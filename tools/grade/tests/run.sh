@@ -43,14 +43,11 @@ trap 'rm -rf "$tmp"' EXIT
 escape=$tmp/escape
 mkdir -p "$tmp/A" "$tmp/B" "$tmp/make"
 
-# The solution as a tree: the source files (git's list when in git).
+# The solution as a tree: the kit's source files.
 solution() {
 	mkdir -p "$1"
-	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		(cd "$src" && git ls-files -z | xargs -0 cp --parents -t "$1")
-	else
-		cp -a "$src/." "$1"
-	fi
+	(cd "$src" && "$src/tools/kit-files.sh" "$src" |
+		xargs -0 cp --parents -t "$1")
 }
 solution "$tmp/sol"
 
