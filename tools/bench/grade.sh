@@ -106,7 +106,13 @@ for ((i = 1; i <= copies; i++)); do
 	[ "$j" = "?" ] || { judged=$((judged + j)); nj=$((nj + 1)); }
 done
 echo "  batch: $total s in all, the judge's build ${judge_build:-?} s of it; $((sum / copies)) s per submission, 2 at a time"
-[ $nb -eq 0 ] || echo "  per submission: build $((builds / nb)) s, judge $((judged / (nj > 0 ? nj : 1))) s on average"
+if [ $nb -gt 0 ] && [ $nj -gt 0 ]; then
+	b=$((builds / nb))
+	j=$((judged / nj))
+	what=judge
+	[ $b -le $j ] || what=build
+	echo "  per submission: build $b s, judge $j s on average: the $what dominates"
+fi
 echo "  load average: $load0 before, $load1 after (other sessions share the host)"
 if [ "$total" -le 240 ]; then
 	echo "  aim: under 240 s for the batch: met"
