@@ -11,8 +11,9 @@
 #      of the batch, with the judge's own build apart;
 #   2. broken submissions beside a correct one: one that hangs (its
 #      exit loop never stops at a halt, as tools/hangcheck.sh), one
-#      that crashes (SIGSEGV in every program linked with it), one that
-#      does not build, one that fork-bombs (tools/grade/cheats/); each
+#      that crashes (SIGSEGV in every program linked with it, before
+#      main), one that does not build, one that fork-bombs
+#      (tools/grade/cheats/forkbomb.c); each
 #      one's cost over the correct one, and the correct one's score.
 # A benchmark: it prints, it asserts no time. It fails only if a batch
 # could not be graded at all. As make grade, it needs root: as another
@@ -132,11 +133,14 @@ if cmp -s "$tmp/broken/hang/vmm/core/exit.c" "$tmp/sol/vmm/core/exit.c"; then
 	exit 1
 fi
 cp -a "$tmp/sol" "$tmp/broken/crash"
+# (A store through a null pointer would not do: gcc drops it.)
 cat >>"$tmp/broken/crash/vmm/result.c" <<'EOF'
+
+#include <signal.h>
 
 __attribute__((constructor)) static void bench_crash(void)
 {
-	*(volatile int *)0 = 0;
+	raise(SIGSEGV);
 }
 EOF
 cp -a "$tmp/sol" "$tmp/broken/nobuild"
