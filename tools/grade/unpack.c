@@ -173,21 +173,32 @@ static void check_entry(struct archive_entry *e, const char *name)
 	}
 }
 
-/* Read the rest of the entry's data, counting it against the limit. */
-static void count_data(struct archive *a, const char *name,
-		       long long *bytes)
+/*
+ * Read the rest of the entry's data, counting it against the limit: by
+ * the file's size as it will be on disk (where its last block ends, or
+ * its declared size if larger), so that a sparse file's holes count.
+ */
+static void count_data(struct archive *a, struct archive_entry *e,
+		       const char *name, long long *bytes)
 {
+	const long long before = *bytes;
+	long long size = archive_entry_size_is_set(e) ?
+			 (long long)archive_entry_size(e) : 0;
 	const void *buf;
 	size_t len;
 	int64_t off;
 	int r;
 
+	if (size > max_bytes - before)
+		refuse(name, "more content than the size limit (a zip bomb?)");
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) ==
 	       ARCHIVE_OK) {
-		*bytes += (long long)len;
-		if (*bytes > max_bytes)
+		if (off >= 0 && off + (long long)len > size)
+			size = off + (long long)len;
+		if (size > max_bytes - before)
 			refuse(name, "more content than the size limit (a zip bomb?)");
 	}
+	*bytes = before + size;
 	if (r != ARCHIVE_EOF)
 		refuse(name, archive_error_string(a) ?: "unreadable data");
 }
@@ -210,7 +221,7 @@ static void check_archive(const char *path)
 			refuse(name, "more entries than the file count limit");
 		check_entry(e, name);
 		if (archive_entry_filetype(e) == AE_IFREG)
-			count_data(a, name, &bytes);
+			count_data(a, e, name, &bytes);
 	}
 	if (r != ARCHIVE_EOF)
 		refuse(NULL, archive_error_string(a) ?: "a damaged archive");
