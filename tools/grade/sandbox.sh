@@ -19,7 +19,8 @@
 #     files of /etc that gcc and make need (and dpkg's database, which
 #     tools/deps.sh reads), /sys/module/kvm* (which KVM this is), a
 #     fresh /dev with /dev/kvm,
-#     /proc, a size-limited tmpfs /tmp, and AREA at its own path:
+#     /proc, a size-limited tmpfs on /tmp and on /dev/shm (the root and
+#     /dev themselves read-only), and AREA at its own path:
 #     read-only, or read-write with --rw (the build). Nothing else of
 #     the host: not the instructor's tree, not the other students, not
 #     the results;
@@ -200,6 +201,8 @@ prlimit --cpu="$cpu" --as="$as" --nproc="$nproc" --nofile="$nofile" \
 		--dev /dev "${kvm[@]}" --proc /proc \
 		"${tmp[@]}" \
 		"$mode" "$area" "$area" "${extra[@]}" \
+		--size "$KVMLAB_SANDBOX_TMP" --tmpfs /dev/shm \
+		--remount-ro /dev --remount-ro / \
 		--chdir "$cwd" "${env[@]}" \
 		-- timeout -s KILL "$limit" "$@"
 status=$?
