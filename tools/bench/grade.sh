@@ -39,12 +39,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 solution() {
 	mkdir -p "$1"
-	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		(cd "$src" && git ls-files -z | xargs -0 cp --parents -t "$1")
-	else
-		cp -a "$src/." "$1"
-		rm -rf "$1/.git"
-	fi
+	(cd "$src" && "$src/tools/kit-files.sh" "$src" |
+		xargs -0 cp --parents -t "$1")
 }
 solution "$tmp/sol"
 

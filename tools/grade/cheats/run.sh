@@ -99,12 +99,8 @@ listener=$!
 # The solution as a student would hand it in: the source files.
 solution() {
 	mkdir -p "$1"
-	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		(cd "$src" && git ls-files -z | xargs -0 cp --parents -t "$1")
-	else
-		cp -a "$src/." "$1"
-		rm -rf "$1/.git"
-	fi
+	(cd "$src" && "$src/tools/kit-files.sh" "$src" |
+		xargs -0 cp --parents -t "$1")
 }
 solution "$tmp/sol"
 "$src/tools/skel/skels.sh" "$src" "$tmp/skel" 1 >/dev/null
