@@ -540,8 +540,6 @@ grade_one() {
 	if [ "$status" = graded ]; then
 		mkdir -p "$res" "$scratch/logs" "$dir/logs/judge"
 		if [ $mode = split ]; then
-			# The judge is pid 1 of a PID namespace of its own:
-			# killed at the deadline, it takes its sandboxes along.
 			# The judge shares files with the student's programs
 			# in /tmp: its own, a size-limited tmpfs in a mount
 			# namespace of its own, which the sandbox shares. It
@@ -560,8 +558,7 @@ grade_one() {
 			    KVMLAB_UNIT_LIST="$work/unit.list" \
 			    KVMLAB_TIME_SCALE="$KVMLAB_GRADE_TIME_SCALE" \
 				timeout -s KILL "$KVMLAB_GRADE_TIMEOUT" \
-				unshare --mount --propagation private --pid --kill-child \
-				--mount-proc -- sh -c \
+				unshare --mount --propagation private -- sh -c \
 				'mount -t tmpfs -o "size=$1,mode=1777" kvmlab-grade /tmp &&
 				 cd "$2" && shift 2 && exec "$@"' sh \
 				"${KVMLAB_SANDBOX_TMP:-268435456}" "$work/judge" \
