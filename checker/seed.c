@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "seed.h"
 
@@ -13,18 +15,6 @@ static uint64_t seed_of_env(void)
 	const char *s = getenv(SEED_VAR);
 
 	return s && *s ? strtoull(s, NULL, 0) : 0;
-}
-
-uint64_t seed_draw(void)
-{
-	uint64_t seed = seed_of_env();
-	char buf[32];
-
-	while (!seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-		;
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)seed);
-	setenv(SEED_VAR, buf, 1);
-	return seed;
 }
 
 /* splitmix64 (Steele, Lea, Flood): its published constants. */
@@ -44,4 +34,23 @@ static uint64_t mix(uint64_t x)
 uint64_t seeded(uint64_t lo, uint64_t hi, uint32_t salt)
 {
 	return hi > lo ? lo + mix(seed_of_env() ^ mix(salt)) % (hi - lo) : lo;
+}
+
+uint64_t seed_draw(void)
+{
+	uint64_t seed = seed_of_env();
+	char buf[32];
+
+	/* Without random bytes (an old kernel, a seccomp filter): the clock. */
+	if (!seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = mix((uint64_t)ts.tv_sec ^ (uint64_t)ts.tv_nsec ^
+			   (uint64_t)getpid());
+	}
+	seed += !seed;	/* 0 reads as "unset" */
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)seed);
+	setenv(SEED_VAR, buf, 1);
+	return seed;
 }
