@@ -2,8 +2,9 @@
 /*
  * The grading rubric: SO2 Assignment 7's five tasks (100 points) and
  * an "extra" section graded alongside. Each item owns Check test cases
- * ("ITEM/kvm" on KVM, "ITEM/unit" without), and earns its points only
- * if every one of its tests passes.
+ * ("ITEM/kvm" on KVM, run by the judge; "ITEM/unit" without, run by
+ * checker/unit, unit.h), and earns its points only if every one of its
+ * tests, in both programs, passes.
  */
 #ifndef CHECKER_RUBRIC_H
 #define CHECKER_RUBRIC_H
