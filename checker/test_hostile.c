@@ -186,7 +186,8 @@ START_TEST(test_syscall_abuse)
 {
 	struct vmm_run r;
 
-	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program_path("abuse.musl"));
+	VMM(&r, VMM_TIMEOUT_ARG, "--mem", "64M", "--elf",
+	    program_path("abuse.musl"));
 	assert_status(&r, 0);
 	assert_stdout(&r, "write-past-ram -14\nwrite-wraps -14\n"
 			  "write-huge -14\nread-wraps -14\n"

@@ -5,6 +5,7 @@
  * create the vCPU and put it in the guest's mode, run it until it
  * halts, then check and report.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "core/run.h"
 #include "lab2/sandbox.h"
 #include "lab2/syscall.h"
+#include "lab2/task.h"
 #include "scenario.h"
 #include "devices/simvirtio_poll.h"
 #include "core/timeout.h"
@@ -141,8 +143,12 @@ static int load_program(struct vmm *vmm, const struct vmm_options *opts,
 		return -1;
 	process_init(&vmm->proc, mem, root, plan->name,
 		     opts->strace ? stderr : NULL);
+	/* The program's own file, for an execve of /proc/self/exe. */
+	if (opts->elf_path)
+		vmm->proc.exe_fd = open(opts->elf_path, O_RDONLY | O_CLOEXEC);
 	if (process_setup(&vmm->proc, &img, argc, vmm->argv) ||
-	    process_register(&vmm->proc, &vmm->vm))
+	    process_register(&vmm->proc, &vmm->vm) ||
+	    task_add_first(&vmm->proc))
 		return -1;
 	return 0;
 }
@@ -251,6 +257,9 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 	}
 	/* Boot protocol: RDI holds the device window, 0 if no device. */
 	regs.rdi = vmm->window_device;
+	/* Lab 2's stub maps as much RAM as RSI says there is. */
+	if (plan->lab2)
+		regs.rsi = vmm->vm.mem.size;
 	for (i = 0; s && i < s->nregs; i++)
 		regs_assign(&regs, &s->regs[i]);
 	for (i = 0; i < opts->nregs; i++)
@@ -485,6 +494,10 @@ static int vmm_main(const struct vmm_options *opts)
 	plan_guest(opts, &plan);
 	if (plan.lab2 && guest_mem_size(opts, &plan) > PROC_MEM_MAX) {
 		pr_err("--mem: a Lab 2 program has at most 1G of RAM, what the boot stub maps");
+		return VMM_SETUP_ERROR;
+	}
+	if (plan.lab2 && guest_mem_size(opts, &plan) % PROC_MEM_ALIGN) {
+		pr_err("--mem: the boot stub maps a Lab 2 program's RAM in 2 MiB pages; give a multiple of 2M");
 		return VMM_SETUP_ERROR;
 	}
 	memset(&vmm, 0, sizeof(vmm));

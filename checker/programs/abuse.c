@@ -15,7 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define RAM_END		0x4000000UL	/* the VMM's default: 64 MiB */
+#define RAM_END		0x4000000UL	/* the test gives it --mem 64M */
 #define PAST_RAM	0x40000000UL
 #define WRAPS		(UINT64_MAX - 4)
 #define HUGE		(1UL << 62)

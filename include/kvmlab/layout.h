@@ -47,7 +47,8 @@
 #define LAB2_PORT_BASE		0xf0
 #define LAB2_SYSCALL_PORT	0xf0
 #define LAB2_READY_PORT		0xf1
-#define LAB2_NR_PORTS		2
+#define LAB2_FAULT_PORT		0xf2
+#define LAB2_NR_PORTS		3
 /* Lab 2: the stub's ring-3 selectors, RPL 3 included (its GDT has them). */
 #define USER_DS			0x2b
 #define USER_CS			0x33

@@ -36,22 +36,36 @@ static int dir_host(struct process *p, uint64_t dirfd)
 	return (int)dirfd == AT_FDCWD ? p->cwd_fd : fd_host(p, dirfd);
 }
 
-/* The guest's path @upath, from @dirfd, as a path inside the root. */
-static long path_at(struct process *p, uint64_t dirfd, uint64_t upath,
+/* Path @name, from @dirfd, as a path inside the root. */
+static long join_at(struct process *p, uint64_t dirfd, const char *name,
 		    char *out)
 {
-	char name[PATH_MAX];
-	long err = lab2_user_string(p, upath, name, sizeof(name));
 	int dir;
 
-	if (err)
-		return err;
 	if (!name[0])
 		return -ENOENT;
 	dir = name[0] == '/' ? p->root_fd : dir_host(p, dirfd);
 	if (dir < 0)
 		return dir;
 	return sandbox_join(p->root_fd, dir, name, out, SANDBOX_PATH_MAX);
+}
+
+/* The guest's path @upath, from @dirfd, as a path inside the root. */
+static long path_at(struct process *p, uint64_t dirfd, uint64_t upath,
+		    char *out)
+{
+	char name[PATH_MAX];
+	long err = lab2_user_string(p, upath, name, sizeof(name));
+
+	return err ?: join_at(p, dirfd, name, out);
+}
+
+int fs_open(struct process *p, uint64_t dirfd, const char *path, int oflags)
+{
+	char joined[SANDBOX_PATH_MAX];
+	long err = join_at(p, dirfd, path, joined);
+
+	return err ?: sandbox_openat(p->root_fd, joined, oflags, 0);
 }
 
 /*

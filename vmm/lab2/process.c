@@ -23,6 +23,7 @@
 #include "core/log.h"
 #include "lab2/process.h"
 #include "lab2/syscall.h"
+#include "lab2/sys.h"
 #include "lab2/uaccess.h"
 
 #define USER_DPL		3
@@ -47,7 +48,8 @@
 #define PLATFORM		"x86_64"
 /* What a syscall reads and writes: the registers and the segments. */
 #define SYNC_REGS_NEEDED	(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)
-#define PROC_MAX_ARGS		64
+#define PROC_MAX_ARGS		(64 * 1024)
+#define PROC_MAX_ENV		(64 * 1024)
 
 /* A fixed, small environment: the host's is none of the guest's business. */
 static const char *const guest_env[] = {
@@ -64,6 +66,7 @@ void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 	p->root_fd = root_fd;
 	p->cwd_fd = root_fd;
 	p->exe = exe;
+	p->exe_fd = -1;
 	p->trace = trace;
 	for (i = 0; i < PROC_MAX_FDS; i++)
 		p->fds[i].host = -1;
@@ -88,6 +91,8 @@ void process_destroy(struct process *p)
 		close(p->cwd_fd);
 	if (p->root_fd >= 0)
 		close(p->root_fd);
+	if (p->exe_fd >= 0)
+		close(p->exe_fd);
 }
 
 /* Writes the stack from the top down, each write checked. */
@@ -171,14 +176,15 @@ static void auxv_fill(struct process *p, struct auxv *v, uint64_t random,
 
 /* The strings the vectors point to, at the top of the stack. */
 struct stack_strings {
-	uint64_t argv[PROC_MAX_ARGS];
-	uint64_t envp[ARRAY_SIZE(guest_env)];
+	uint64_t *argv;
+	uint64_t *envp;
 	int argc, envc;
 	uint64_t random, platform, execfn;
 };
 
 static void push_strings(struct process *p, struct stack_writer *w,
-			 struct stack_strings *s, int argc, char *const *argv)
+			 struct stack_strings *s, int argc, char *const *argv,
+			 int envc, char *const *envp)
 {
 	uint8_t seed[AT_RANDOM_BYTES];
 	int i;
@@ -188,8 +194,9 @@ static void push_strings(struct process *p, struct stack_writer *w,
 	s->random = push_bytes(w, seed, sizeof(seed));
 	s->platform = push_string(w, PLATFORM);
 	s->execfn = push_string(w, p->exe);
-	for (s->envc = 0; guest_env[s->envc]; s->envc++)
-		s->envp[s->envc] = push_string(w, guest_env[s->envc]);
+	for (i = 0; i < envc; i++)
+		s->envp[i] = push_string(w, envp[i]);
+	s->envc = envc;
 	for (i = 0; i < argc; i++)
 		s->argv[i] = push_string(w, argv[i]);
 	s->argc = argc;
@@ -209,18 +216,26 @@ static void push_vector(struct stack_writer *w, const uint64_t *words, int n)
  * vector ending in AT_NULL; the strings they point to above them.
  */
 static int build_stack(struct process *p, int argc, char *const *argv,
-		       uint64_t *rsp)
+		       int envc, char *const *envp, uint64_t *rsp)
 {
 	struct stack_writer w = {
 		.mem = p->mem, .sp = p->mem->size, .low = p->stack_low,
 	};
-	struct stack_strings s;
+	struct stack_strings s = {};
 	struct auxv v = {};
 	unsigned int words;
+	int ret;
 
-	if (argc > (int)ARRAY_SIZE(s.argv))
+	if (argc > PROC_MAX_ARGS || envc > PROC_MAX_ENV)
 		return -1;
-	push_strings(p, &w, &s, argc, argv);
+	s.argv = calloc(argc + 1, sizeof(*s.argv));
+	s.envp = calloc(envc + 1, sizeof(*s.envp));
+	if (!s.argv || !s.envp) {
+		free(s.argv);
+		free(s.envp);
+		return -1;
+	}
+	push_strings(p, &w, &s, argc, argv, envc, envp);
 	auxv_fill(p, &v, s.random, s.platform, s.execfn);
 	auxv_add(&v, AT_NULL, 0);
 
@@ -234,23 +249,67 @@ static int build_stack(struct process *p, int argc, char *const *argv,
 	push_vector(&w, s.argv, argc);
 	push_word(&w, argc);
 	*rsp = w.sp;
-	return w.err || v.err ? -1 : 0;
+	ret = w.err || v.err ? -1 : 0;
+	free(s.argv);
+	free(s.envp);
+	return ret;
 }
 
-int process_setup(struct process *p, const struct elf_image *img,
-		  int argc, char *const *argv)
+/* The memory map of a new program: heap above it, stack at the top. */
+static int process_layout(struct process *p, const struct elf_image *img)
 {
 	p->img = *img;
 	p->brk_start = ALIGN(img->end, PROC_PAGE_SIZE);
 	p->brk = p->brk_start;
 	p->stack_low = p->mem->size - PROC_STACK_SIZE;
-	p->mmap_low = p->stack_low;
+	p->nr_vmas = 0;
 	if (p->brk_start > p->stack_low) {
 		pr_err("the program leaves no room for its stack; use a larger --mem");
 		return -1;
 	}
+	return 0;
+}
+
+int process_setup(struct process *p, const struct elf_image *img,
+		  int argc, char *const *argv)
+{
 	p->argc = argc;
 	p->argv = argv;
+	return process_layout(p, img);
+}
+
+int process_exec(struct process *p, const struct elf_image *img,
+		 int argc, char *const *argv, int envc, char *const *envp)
+{
+	struct kvm_regs *regs = p->regs;
+	uint64_t rsp;
+
+	if (process_layout(p, img) ||
+	    build_stack(p, argc, argv, envc, envp, &rsp))
+		return -1;
+	/* Linux starts a program with its registers zero. */
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = img->entry;
+	regs->rsp = rsp;
+	regs->rflags = USER_RFLAGS_SET;
+	p->regs_replaced = true;
+	return 0;
+}
+
+uint64_t process_user_rflags(uint64_t flags)
+{
+	return (flags & USER_RFLAGS) | USER_RFLAGS_SET;
+}
+
+int process_enter(struct process *p, const struct kvm_regs *regs)
+{
+	if (vcpu_set_sregs(p->vcpu, &p->user_sregs) ||
+	    vcpu_set_regs(p->vcpu, regs))
+		return -1;
+	/* From now on KVM hands over the registers at every exit. */
+	if (p->sync_regs)
+		p->vcpu->run->kvm_valid_regs = SYNC_REGS_NEEDED;
+	p->entered = true;
 	return 0;
 }
 
@@ -273,14 +332,7 @@ static int enter_user(struct process *p, uint64_t rip, uint64_t rsp)
 	p->user_sregs.gs = p->user_sregs.ss;
 	p->user_sregs.fs.selector = 0;
 	p->user_sregs.gs.selector = 0;
-	if (vcpu_set_sregs(p->vcpu, &p->user_sregs) ||
-	    vcpu_set_regs(p->vcpu, &regs))
-		return -1;
-	/* From now on KVM hands over the registers at every exit. */
-	if (p->sync_regs)
-		p->vcpu->run->kvm_valid_regs = SYNC_REGS_NEEDED;
-	p->entered = true;
-	return 0;
+	return process_enter(p, &regs);
 }
 
 /* The stub is in long mode: start the program. */
@@ -292,7 +344,8 @@ static int process_start(struct process *p)
 		pr_err("lab2: the boot stub said it was ready twice");
 		return -1;
 	}
-	if (build_stack(p, p->argc, p->argv, &rsp)) {
+	if (build_stack(p, p->argc, p->argv, ARRAY_SIZE(guest_env) - 1,
+			(char *const *)guest_env, &rsp)) {
 		pr_err("lab2: the arguments do not fit on the stack");
 		return -1;
 	}
@@ -307,15 +360,30 @@ int process_get_regs(struct process *p, struct kvm_regs *regs)
 	return 0;
 }
 
+int process_get_sregs(struct process *p, struct kvm_sregs *sregs)
+{
+	if (!p->sync_regs)
+		return vcpu_get_sregs(p->vcpu, sregs);
+	*sregs = p->vcpu->run->s.regs.sregs;
+	return 0;
+}
+
 /*
  * The registers for the next KVM_RUN: through kvm_run's sync area,
  * which KVM loads on entry (no ioctl), or KVM_SET_SREGS and
  * KVM_SET_REGS where the host lacks it.
  */
-static int set_user_regs(struct process *p, const struct kvm_regs *regs)
+int process_set_regs(struct process *p, const struct kvm_regs *regs)
 {
 	struct kvm_run *run = p->vcpu->run;
 
+	if (!lab2_canonical(regs->rip)) {
+		pr_err("lab2: the program would return to 0x%llx, not a user address",
+		       (unsigned long long)regs->rip);
+		return -1;
+	}
+	p->user_sregs.fs.base = p->fs_base;
+	p->user_sregs.gs.base = p->gs_base;
 	if (!p->sync_regs)
 		return vcpu_set_sregs(p->vcpu, &p->user_sregs) ||
 		       vcpu_set_regs(p->vcpu, regs) ? -1 : 0;
@@ -325,22 +393,7 @@ static int set_user_regs(struct process *p, const struct kvm_regs *regs)
 	return 0;
 }
 
-int process_return_to_user(struct process *p, struct kvm_regs *regs)
-{
-	/* What syscall saved: RIP in RCX, RFLAGS in R11. */
-	if (!lab2_canonical(regs->rcx)) {
-		pr_err("lab2: a syscall would return to 0x%llx, not a user address",
-		       (unsigned long long)regs->rcx);
-		return -1;
-	}
-	regs->rip = regs->rcx;
-	regs->rflags = (regs->r11 & USER_RFLAGS) | USER_RFLAGS_SET;
-	p->user_sregs.fs.base = p->fs_base;
-	p->user_sregs.gs.base = p->gs_base;
-	return set_user_regs(p, regs);
-}
-
-/* The stub's two ports: "ready" and "syscall". Writes only. */
+/* The stub's ports: "ready", "syscall" and "fault". Writes only. */
 static int process_port(void *opaque, uint64_t offset, uint8_t *data,
 			uint32_t len, bool is_write)
 {
@@ -350,13 +403,15 @@ static int process_port(void *opaque, uint64_t offset, uint8_t *data,
 		memset(data, 0xff, len);
 		return 0;
 	}
-	if (offset != LAB2_SYSCALL_PORT - LAB2_PORT_BASE)
+	if (offset == LAB2_READY_PORT - LAB2_PORT_BASE)
 		return process_start(p) ? -1 : 0;
 	/* Before the program runs there is no ring 3 to return to. */
 	if (!p->entered) {
-		pr_err("lab2: a syscall before the program started");
+		pr_err("lab2: a syscall or an exception before the program started");
 		return -1;
 	}
+	if (offset == LAB2_FAULT_PORT - LAB2_PORT_BASE)
+		return fault_handle(p);
 	return syscall_handle(p);
 }
 
@@ -370,6 +425,7 @@ static bool has_sync_regs(int vm_fd)
 
 int process_register(struct process *p, struct vm *vm)
 {
+	p->vm = vm;
 	p->sync_regs = !getenv(PROC_NO_SYNC_REGS_ENV) && has_sync_regs(vm->fd);
 	return bus_register(&vm->pio, "lab2", LAB2_PORT_BASE, LAB2_NR_PORTS,
 			    process_port, p);

@@ -11,10 +11,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include <linux/kvm.h>
 
+#include <kvmlab/kernel.h>
 #include <kvmlab/x86.h>
 
 #include "core/bus.h"
@@ -26,17 +28,27 @@
 #define PROC_MAX_FDS		64
 #define PROC_PAGE_SIZE		X86_PAGE_SIZE
 #define PROC_NR_SIGNALS		64	/* 1 to 64: Linux's _NSIG */
+#define SIG_BIT(sig)		BIT_ULL((sig) - 1)
 /* Syscall numbers counted one by one when unanswered; past it, "other". */
 #define PROC_NR_SYSCALLS	512
 /* The status of a program ended by a signal, as a shell reports it. */
 #define PROC_STATUS_SIGNALED	128
 #define PROC_STATUS_MASK	0xff
-#define PROC_STACK_SIZE		0x100000ULL	/* 1 MiB */
-/* The program's segments go above the stub, its tables and the IVT. */
-#define PROC_USER_BASE		0x100000ULL
+#define PROC_STACK_SIZE		0x800000ULL	/* 8 MiB, Linux's default */
+/*
+ * The program's segments go above the first 2 MiB page: the stub, its
+ * tables and its stack, which ring 3 cannot touch (lab2_stub.asm).
+ */
+#define PROC_USER_BASE		0x200000ULL
+/* The stub maps RAM in 2 MiB pages: a Lab 2 RAM size is a multiple. */
+#define PROC_MEM_ALIGN		0x200000ULL
 /* The stub maps the first GiB: all the RAM a program may have. */
 #define PROC_MEM_MAX		0x40000000ULL
-#define PROC_MEM_DEFAULT	0x4000000ULL	/* 64 MiB */
+/*
+ * All of it by default: the host backs RAM lazily, so what the program
+ * never touches (a PROT_NONE reservation, say) costs nothing.
+ */
+#define PROC_MEM_DEFAULT	PROC_MEM_MAX
 /* Set, it makes the VMM use the register ioctls (for make bench). */
 #define PROC_NO_SYNC_REGS_ENV	"KVMLAB_NO_SYNC_REGS"
 
@@ -46,6 +58,28 @@ struct lab2_fd {
 	bool cloexec;
 };
 
+/*
+ * A pending signal's siginfo, as the VMM keeps it: who sent it, or
+ * which fault raised it.
+ */
+struct lab2_siginfo {
+	int signo;
+	int code;		/* si_code: SI_USER, SI_KERNEL, SEGV_MAPERR... */
+	bool fault;		/* addr, err and trapno are meaningful */
+	uint64_t addr;
+	uint64_t err, trapno;
+	int pid;		/* the sender, or the child (SIGCHLD) */
+	uint32_t uid;
+	int status;		/* SIGCHLD: the child's exit code or signal */
+};
+
+/* An anonymous or file mapping: [start, end), page-aligned. */
+struct lab2_vma {
+	uint64_t start, end;
+};
+
+#define PROC_MAX_VMAS		256
+
 /* rt_sigaction's struct, as the x86-64 kernel lays it out. */
 struct lab2_sigaction {
 	uint64_t handler;
@@ -54,29 +88,50 @@ struct lab2_sigaction {
 	uint64_t mask;
 };
 
+struct lab2_task;
+
 struct process {
 	struct guest_mem *mem;
+	struct vm *vm;
 	struct vcpu *vcpu;
+	struct lab2_task *task;		/* its slot in the process table */
+	int pid;
 	const char *exe;		/* what /proc/self/exe reads */
+	int exe_fd;			/* its file, for execve of it, or -1 */
+	char exe_name[PATH_MAX];	/* exe, once execve has named it */
 	int root_fd;			/* the sandbox */
 	int cwd_fd;			/* the working directory, in it */
 	struct lab2_fd fds[PROC_MAX_FDS];
 	struct elf_image img;
 	uint64_t brk_start, brk;	/* the heap grows up from brk_start */
-	uint64_t mmap_low;		/* anonymous mmaps grow down to here */
 	uint64_t stack_low;		/* the stack's lowest address */
+	struct lab2_vma vmas[PROC_MAX_VMAS];	/* sorted, disjoint */
+	unsigned int nr_vmas;
+	unsigned int umask;
 	uint64_t fs_base, gs_base;	/* arch_prctl */
 	int argc;			/* the program's arguments */
 	char *const *argv;
 	struct kvm_sregs user_sregs;	/* ring 3, as entered */
+	/* During a syscall: its registers, which some calls replace. */
+	struct kvm_regs *regs;
+	bool regs_replaced;		/* return with *regs as they are */
 	bool entered;
 	bool sync_regs;			/* registers through kvm_run */
 	FILE *trace;			/* --strace, or NULL */
 	struct lab2_sigaction sigactions[PROC_NR_SIGNALS];
 	uint64_t sigmask;		/* blocked signals, bit n - 1 */
-	uint64_t sigpending;		/* raised while blocked */
+	uint64_t sigpending;		/* atomic: other processes raise */
+	uint64_t saved_sigmask;		/* rt_sigsuspend's, to put back */
+	bool restore_sigmask;
+	struct lab2_siginfo siginfo[PROC_NR_SIGNALS];
+	struct {
+		uint64_t sp, size;	/* size 0: no alternate stack */
+	} altstack;
+	struct kvm_xsave xsave;		/* the FPU state a frame carries */
 	bool exited;
-	int status;			/* the program's, once exited */
+	int exit_code;			/* exit_group's, or 0 */
+	int term_sig;			/* the signal that ended it, or 0 */
+	int status;			/* as the VMM exits: code or 128 + sig */
 	/* Syscalls answered -ENOSYS, by number, for the final warning. */
 	uint32_t unanswered[PROC_NR_SYSCALLS];
 	uint64_t unanswered_other;	/* numbers past the table */
@@ -96,10 +151,21 @@ int process_setup(struct process *p, const struct elf_image *img,
  */
 int process_register(struct process *p, struct vm *vm);
 
-/* The registers of the syscall that just exited. */
+/* The registers of the syscall (or exception) that just exited. */
 int process_get_regs(struct process *p, struct kvm_regs *regs);
+int process_get_sregs(struct process *p, struct kvm_sregs *sregs);
 
-/* Back to ring 3 after a syscall, with @regs (rax holds the result). */
-int process_return_to_user(struct process *p, struct kvm_regs *regs);
+/* Ring 3 with @regs, for a vCPU whose sregs are p->user_sregs. */
+int process_enter(struct process *p, const struct kvm_regs *regs);
+
+/* The registers for the next entry to ring 3 (through kvm_run, or not). */
+int process_set_regs(struct process *p, const struct kvm_regs *regs);
+
+/* The RFLAGS ring 3 may hold: @flags's user bits, IF and the fixed bit. */
+uint64_t process_user_rflags(uint64_t flags);
+
+/* A new program in @p (execve): the stack, then ring 3 at its entry. */
+int process_exec(struct process *p, const struct elf_image *img,
+		 int argc, char *const *argv, int envc, char *const *envp);
 
 #endif /* VMM_PROCESS_H */

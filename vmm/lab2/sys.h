@@ -90,15 +90,65 @@ SYS_DECL(clock_getres);
 SYS_DECL(nanosleep);
 SYS_DECL(clock_nanosleep);
 
-/* signal.c: dispositions, the mask, and signals to itself. */
+/* fs.c, for execve: a guest path (a host string) opened in the sandbox. */
+int fs_open(struct process *p, uint64_t dirfd, const char *path, int oflags);
+
+/* mm.c: the memory map. */
+SYS_DECL(mmap);
+SYS_DECL(munmap);
+SYS_DECL(mremap);
+SYS_DECL(mprotect);
+SYS_DECL(madvise);
+SYS_DECL(brk);
+
+/* signal.c: dispositions, the mask, delivery and frames. */
 SYS_DECL(rt_sigaction);
 SYS_DECL(rt_sigprocmask);
+SYS_DECL(rt_sigpending);
+SYS_DECL(rt_sigreturn);
 SYS_DECL(sigaltstack);
 SYS_DECL(kill);
 SYS_DECL(tkill);
 SYS_DECL(tgkill);
 SYS_DECL(exit);
-/* A signal the VMM raises for the program (SIGPIPE): 0 if ignored. */
+/* The process ends: with exit code @code, or killed by @sig if not 0. */
+void process_end(struct process *p, int code, int sig);
+/* A signal the VMM raises for the program (SIGPIPE); returns @ret. */
 long signal_raise(struct process *p, int sig, long ret);
+/* Mark @info's signal pending in @p (any thread may call it). */
+void signal_send(struct process *p, const struct lab2_siginfo *info);
+/* A fault's signal: it cannot be blocked or ignored away. */
+void signal_force(struct process *p, const struct lab2_siginfo *info);
+/* Act on the pending signals the mask lets through, with @regs. */
+void signal_deliver(struct process *p, struct kvm_regs *regs);
+bool signal_deliverable(const struct process *p);
+bool signal_handler_pending(const struct process *p);
+/* Would a pending signal run a handler that does not restart calls? */
+bool signal_interrupts(const struct process *p);
+/* Would @sig run a handler now (not blocked, not default or ignored)? */
+bool signal_catches(const struct process *p, int sig);
+
+/* task.c: processes. */
+SYS_DECL(fork);
+SYS_DECL(vfork);
+SYS_DECL(clone);
+SYS_DECL(wait4);
+SYS_DECL(pause);
+SYS_DECL(rt_sigsuspend);
+SYS_DECL(getpid);
+SYS_DECL(getppid);
+SYS_DECL(getpgid);
+SYS_DECL(getpgrp);
+SYS_DECL(getsid);
+SYS_DECL(setpgid);
+SYS_DECL(setsid);
+/* execve succeeded: a vfork parent may go on. */
+void task_exec_done(struct process *p);
+
+/* exec.c */
+SYS_DECL(execve);
+
+/* fault.c: the stub's fault port: a CPU exception in ring 3. */
+int fault_handle(struct process *p);
 
 #endif /* VMM_LAB2_SYS_H */

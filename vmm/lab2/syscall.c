@@ -35,8 +35,8 @@
 #include "lab2/syscall.h"
 #include "lab2/uaccess.h"
 
-#define PROC_PID	1
-#define PROC_PPID	0	/* as for Linux's first process */
+/* The syscall instruction's length: RIP goes back by it to restart. */
+#define SYSCALL_INSN_LEN	2
 /* A read or write moves at most what Linux moves in one call. */
 #define RW_MAX		0x7ffff000ULL
 #define GETRANDOM_MAX	0x2000000ULL
@@ -202,47 +202,6 @@ static SYS_DECL(fadvise64)
 
 /* ---- memory ---- */
 
-/* brk grows the heap up to where anonymous mmaps have reached. */
-static SYS_DECL(brk)
-{
-	uint64_t want = a[0];
-
-	if (want < p->brk_start || want > p->mmap_low)
-		return p->brk;
-	if (want > p->brk) {
-		void *fresh = lab2_user_buf(p, p->brk, want - p->brk);
-
-		if (!fresh)
-			return p->brk;
-		memset(fresh, 0, want - p->brk);
-	}
-	p->brk = want;
-	return p->brk;
-}
-
-/* Anonymous memory only, taken from below the stack, zeroed. */
-static SYS_DECL(mmap)
-{
-	uint64_t len = a[1], flags = a[3];
-	void *mem;
-
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV;
-	if (flags & MAP_FIXED)
-		return -EINVAL;
-	if (!len || len > p->mmap_low - p->brk)
-		return -ENOMEM;
-	len = ALIGN(len, PROC_PAGE_SIZE);
-	if (len > p->mmap_low - p->brk)
-		return -ENOMEM;
-	mem = lab2_user_buf(p, p->mmap_low - len, len);
-	if (!mem)
-		return -ENOMEM;
-	p->mmap_low -= len;
-	memset(mem, 0, len);
-	return p->mmap_low;
-}
-
 /*
  * What Linux without the feature answers: rseq (glibc registers one at
  * start-up, and does without it).
@@ -283,16 +242,6 @@ static SYS_DECL(arch_prctl)
 
 /* ---- who the program is ---- */
 
-static SYS_DECL(getpid)
-{
-	return PROC_PID;
-}
-
-static SYS_DECL(getppid)
-{
-	return PROC_PPID;
-}
-
 static SYS_DECL(getuid)
 {
 	return getuid();
@@ -327,15 +276,16 @@ static SYS_DECL(getgroups)
 	return lab2_copy_to_user(p, a[1], groups, n * sizeof(gid_t)) ?: n;
 }
 
-/* One process in its own session and group: all three are its pid. */
-static SYS_DECL(getpgid)
+/* One vCPU: the program runs on CPU 0, node 0, alone. */
+static SYS_DECL(getcpu)
 {
-	return a[0] && a[0] != PROC_PID ? -ESRCH : PROC_PID;
-}
+	uint32_t zero = 0;
 
-static SYS_DECL(getpgrp)
-{
-	return PROC_PID;
+	if (a[0] && lab2_copy_to_user(p, a[0], &zero, sizeof(zero)))
+		return -EFAULT;
+	if (a[1] && lab2_copy_to_user(p, a[1], &zero, sizeof(zero)))
+		return -EFAULT;
+	return 0;
 }
 
 /* One vCPU: the program runs on CPU 0, alone. */
@@ -365,12 +315,6 @@ static SYS_DECL(prctl)
 	}
 }
 
-/* No children, ever: there is nothing to wait for. */
-static SYS_DECL(wait4)
-{
-	return -ECHILD;
-}
-
 static SYS_DECL(uname)
 {
 	struct utsname u = {};
@@ -397,7 +341,7 @@ static SYS_DECL(prlimit64)
 {
 	struct rlimit lim;
 
-	if (a[0] && a[0] != PROC_PID)
+	if (a[0] && a[0] != (uint64_t)p->pid)
 		return -ESRCH;
 	if (!a[3])
 		return 0;
@@ -434,11 +378,12 @@ static const struct syscall_desc syscalls[] = {
 	SYS(poll, "POLL", "xdd", poll),
 	SYS(lseek, "LSEEK", "ddd", lseek),
 	SYS(mmap, "MMAP", "xxdxdd", mmap),
-	SYS(mprotect, "MPROTECT", "xxd", ignored),
-	SYS(munmap, "MUNMAP", "xx", ignored),
+	SYS(mprotect, "MPROTECT", "xxd", mprotect),
+	SYS(munmap, "MUNMAP", "xx", munmap),
 	SYS(brk, "BRK", "x", brk),
 	SYS(rt_sigaction, "RT_SIGACTION", "dxxd", rt_sigaction),
 	SYS(rt_sigprocmask, "RT_SIGPROCMASK", "dxxd", rt_sigprocmask),
+	SYS(rt_sigreturn, "RT_SIGRETURN", "", rt_sigreturn),
 	SYS(ioctl, "IOCTL", "dxx", ioctl),
 	SYS(pread64, "PREAD64", "dxdd", pread64),
 	SYS(pwrite64, "PWRITE64", "dxdd", pwrite64),
@@ -448,12 +393,19 @@ static const struct syscall_desc syscalls[] = {
 	SYS(pipe, "PIPE", "x", pipe),
 	SYS(select, "SELECT", "dxxxx", select),
 	SYS(sched_yield, "SCHED_YIELD", "", ignored),
-	SYS(madvise, "MADVISE", "xxd", ignored),
+	SYS(mremap, "MREMAP", "xxxdx", mremap),
+	SYS(msync, "MSYNC", "xxd", ignored),
+	SYS(madvise, "MADVISE", "xxd", madvise),
 	SYS(dup, "DUP", "d", dup),
 	SYS(sendfile, "SENDFILE", "ddxd", sendfile),
 	SYS(dup2, "DUP2", "dd", dup2),
+	SYS(pause, "PAUSE", "", pause),
 	SYS(nanosleep, "NANOSLEEP", "xx", nanosleep),
 	SYS(getpid, "GETPID", "", getpid),
+	SYS(clone, "CLONE", "xxxxx", clone),
+	SYS(fork, "FORK", "", fork),
+	SYS(vfork, "VFORK", "", vfork),
+	SYS(execve, "EXECVE", "sxx", execve),
 	SYS(exit, "EXIT", "d", exit),
 	SYS(wait4, "WAIT4", "dxdx", wait4),
 	SYS(kill, "KILL", "dd", kill),
@@ -485,12 +437,15 @@ static const struct syscall_desc syscalls[] = {
 	SYS(getgid, "GETGID", "", getgid),
 	SYS(geteuid, "GETEUID", "", geteuid),
 	SYS(getegid, "GETEGID", "", getegid),
-	SYS(setpgid, "SETPGID", "dd", ignored),
+	SYS(setpgid, "SETPGID", "dd", setpgid),
 	SYS(getppid, "GETPPID", "", getppid),
 	SYS(getpgrp, "GETPGRP", "", getpgrp),
 	SYS(getgroups, "GETGROUPS", "dx", getgroups),
+	SYS(setsid, "SETSID", "", setsid),
 	SYS(getpgid, "GETPGID", "d", getpgid),
-	SYS(getsid, "GETSID", "d", getpgid),
+	SYS(getsid, "GETSID", "d", getsid),
+	SYS(rt_sigpending, "RT_SIGPENDING", "xd", rt_sigpending),
+	SYS(rt_sigsuspend, "RT_SIGSUSPEND", "xd", rt_sigsuspend),
 	SYS(sigaltstack, "SIGALTSTACK", "xx", sigaltstack),
 	SYS(statfs, "STATFS", "sx", statfs),
 	SYS(fstatfs, "FSTATFS", "dx", fstatfs),
@@ -533,6 +488,7 @@ static const struct syscall_desc syscalls[] = {
 	SYS(statx, "STATX", "dsddx", statx),
 	SYS(rseq, "RSEQ", "xddx", enosys),
 	SYS(faccessat2, "FACCESSAT2", "dsdd", faccessat2),
+	SYS(getcpu, "GETCPU", "xxx", getcpu),
 };
 
 /* The lab's log line: "OPEN ./ay_caramba 32834 511 - return 3". */
@@ -637,21 +593,72 @@ void syscall_report_unanswered(const struct process *p)
 			(unsigned long long)total, list);
 }
 
+/*
+ * Calls that a handler interrupts for good (EINTR), SA_RESTART or not:
+ * they wait for a signal or for a time (Linux's ERESTARTNOHAND).
+ */
+static bool restarts_under_handler(uint64_t nr)
+{
+	switch (nr) {
+	case SYS_pause:
+	case SYS_rt_sigsuspend:
+	case SYS_nanosleep:
+	case SYS_clock_nanosleep:
+	case SYS_select:
+	case SYS_pselect6:
+	case SYS_poll:
+	case SYS_ppoll:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * A call a signal interrupted (-EINTR) runs again, as Linux's
+ * ERESTARTSYS: when no handler will run, and when the handlers that
+ * will all asked for SA_RESTART and the call is one that restarts.
+ */
+static bool restart(const struct process *p, uint64_t nr, long ret)
+{
+	if (ret != -EINTR)
+		return false;
+	if (!signal_handler_pending(p))
+		return true;
+	return restarts_under_handler(nr) && !signal_interrupts(p);
+}
+
 int syscall_handle(struct process *p)
 {
 	struct kvm_regs regs;
-	uint64_t args[SYSCALL_NR_ARGS];
+	uint64_t args[SYSCALL_NR_ARGS], nr;
+	long ret;
 
 	if (process_get_regs(p, &regs))
 		return -1;
+	nr = regs.rax;
 	args[0] = regs.rdi;
 	args[1] = regs.rsi;
 	args[2] = regs.rdx;
 	args[3] = regs.r10;
 	args[4] = regs.r8;
 	args[5] = regs.r9;
-	regs.rax = syscall_dispatch(p, regs.rax, args);
+	p->regs = &regs;
+	p->regs_replaced = false;
+	ret = syscall_dispatch(p, nr, args);
+	p->regs = NULL;
+	regs.rax = ret;
+	if (!p->regs_replaced) {
+		/* What syscall saved: RIP in RCX, RFLAGS in R11. */
+		regs.rip = regs.rcx;
+		regs.rflags = process_user_rflags(regs.r11);
+		if (restart(p, nr, ret)) {
+			regs.rax = nr;
+			regs.rip -= SYSCALL_INSN_LEN;
+		}
+	}
+	signal_deliver(p, &regs);
 	if (p->exited)
 		return BUS_STOP;	/* the run is over */
-	return process_return_to_user(p, &regs) ? -1 : 0;
+	return process_set_regs(p, &regs) ? -1 : 0;
 }

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Lab 2's processes. Each guest process is its own VM, with its own
+ * RAM and vCPU, run by its own host thread: fork copies the parent's
+ * RAM into a new VM, execve replaces the program inside the same VM,
+ * and a table of processes (pids, parents, groups, exit statuses)
+ * lets them wait for and signal each other. They share nothing but
+ * what Linux processes share: open files (host descriptors) and pipes.
+ */
+#ifndef VMM_LAB2_TASK_H
+#define VMM_LAB2_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lab2/process.h"
+
+/* At most this many processes at once; fork says EAGAIN past it. */
+#define TASK_MAX		64
+
+/* The first process (pid 1), run by the VMM's main thread. */
+int task_add_first(struct process *p);
+
+/* @p has ended: a zombie for its parent, which gets SIGCHLD. */
+void task_exit(struct process *p);
+
+/* kill(2) from @p: @pid as kill takes it, @sig 0 to only check. */
+long task_kill(struct process *p, int64_t pid, int sig);
+
+/* Block until a signal @p can take arrives: pause, sigsuspend. */
+void task_wait_signal(struct process *p);
+
+#endif /* VMM_LAB2_TASK_H */
