@@ -248,6 +248,21 @@ static const struct matrix_row matrix[] = {
 	OURS("families.musl", "fds"), OURS("families.glibc", "fds"),
 	OURS("families.musl", "clocks"), OURS("families.glibc", "clocks"),
 	OURS("families.musl", "signals"), OURS("families.glibc", "signals"),
+	OURS("families.musl", "handlers"), OURS("families.glibc", "handlers"),
+	OURS("families.musl", "processes"),
+	OURS("families.glibc", "processes"),
+	OURS("families.musl", "memory"), OURS("families.glibc", "memory"),
+	/* Processes: pipelines, substitutions, subshells, traps, jobs. */
+	BB("sh", "-c", "ls | sort | head -n 3"),
+	BB("sh", "-c", "echo $(wc -l < a.txt) $(ls sub); x=$(echo in); echo $x"),
+	BB("sh", "-c", "cat a.txt | grep o | sort -r > out; cat out"),
+	BB("sh", "-c", "(cd sub && ls); sh -c 'exit 4'; echo $?"),
+	BB("sh", "-c", "yes | head -n 2; false | true; echo $?"),
+	BB("sh", "-c", "trap 'echo caught' USR1; kill -USR1 $$; echo after"),
+	BB("sh", "-c", "sleep 0.05 & wait $!; echo waited $?"),
+	BB("sh", "-c", "mkdir x && tar cf - sub | tar xf - -C x && cat x/sub/c.txt && tar cf - sub | tar tf -"),
+	BB("sh", "-c", "ls nothing 2>&1 | wc -l; kill -9 $$"),
+	BB("sh", "-c", "find . -name '*.txt' | xargs wc -l | sort"),
 };
 
 /* The directory every command starts from: files, a tree, links. */

@@ -15,9 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <setjmp.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -194,6 +197,160 @@ static void signals(void)
 	raise(SIGTERM);		/* the end: status 128 + SIGTERM */
 }
 
+static volatile sig_atomic_t caught, caught_code;
+/* Addresses no program has: volatile, so that the compiler keeps the access. */
+static int *volatile near_null = (int *)16;
+static int *volatile null_ptr;
+static sigjmp_buf fault_jump;
+static volatile void *fault_addr;
+
+static void on_signal(int sig, siginfo_t *info, void *uc)
+{
+	caught = sig;
+	caught_code = info->si_code;
+}
+
+static void on_fault(int sig, siginfo_t *info, void *uc)
+{
+	fault_addr = info->si_addr;
+	caught_code = info->si_code;
+	siglongjmp(fault_jump, sig);
+}
+
+static void handlers(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_signal,
+				.sa_flags = SA_SIGINFO };
+	sigset_t set, pending;
+	double kept = 1.5;
+	int sig;
+
+	show("sigaction", sigaction(SIGUSR1, &sa, NULL));
+	show("raise", raise(SIGUSR1));
+	show("caught", caught);
+	show("code-is-tkill", caught_code == SI_TKILL);
+	show("fpu-kept", kept * 2 == 3.0);
+	caught = 0;
+	show("kill-self", kill(getpid(), SIGUSR1));
+	show("caught-kill", caught);
+	show("code-is-user", caught_code == SI_USER);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	caught = 0;
+	raise(SIGUSR1);
+	show("blocked-not-caught", caught);
+	sigpending(&pending);
+	show("pending", sigismember(&pending, SIGUSR1));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	show("caught-at-unblock", caught);
+	sa.sa_sigaction = on_fault;
+	sigaction(SIGSEGV, &sa, NULL);
+	sig = sigsetjmp(fault_jump, 1);
+	if (!sig)
+		*near_null = 1;
+	show("segv-handled", sig);
+	show("segv-addr", (long)fault_addr);
+	show("segv-maperr", caught_code == SEGV_MAPERR);
+	fflush(stdout);
+	abort();		/* the end: status 128 + SIGABRT */
+}
+
+static int child_status(pid_t pid)
+{
+	int status = 0;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) :
+	       WIFSIGNALED(status) ? 1000 + WTERMSIG(status) : -2;
+}
+
+static void processes(const char *self)
+{
+	char buf[32] = "";
+	int p[2], status;
+	pid_t pid, parent = getpid();
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid)
+		_exit(getppid() == parent ? 7 : 8);
+	show("fork-exit", child_status(pid));
+	pid = fork();
+	if (!pid)
+		*null_ptr = 1;
+	show("fork-segv", child_status(pid));
+	show("wait-none", waitpid(-1, &status, 0));
+	show("pipe", pipe(p));
+	pid = fork();
+	if (!pid) {
+		close(p[0]);
+		write(p[1], "from child", 10);
+		_exit(0);
+	}
+	close(p[1]);
+	show("pipe-read", read(p[0], buf, sizeof(buf) - 1));
+	printf("got: %s\n", buf);
+	show("pipe-eof", read(p[0], buf, sizeof(buf)));
+	show("pipe-child", child_status(pid));
+	pid = fork();
+	if (!pid) {
+		pause();
+		_exit(0);
+	}
+	show("kill-child", kill(pid, SIGTERM));
+	show("killed-child", child_status(pid));
+	fflush(stdout);
+	pid = vfork();
+	if (!pid) {
+		execl(self, "families", "exec-child", (char *)NULL);
+		_exit(127);
+	}
+	show("exec-child", child_status(pid));
+	show("exec-missing", execl("./no-such-program", "x", (char *)NULL));
+	fflush(stdout);
+	execl(self, "families", "exec-child", (char *)NULL);
+}
+
+static void memory(void)
+{
+	char *big, *f, *r;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < 64; i++) {
+		big = malloc(16 << 20);
+		if (!big)
+			break;
+		memset(big, i, 16 << 20);
+		free(big);
+	}
+	show("malloc-free-64x16MiB", i);
+	r = mmap(NULL, 512 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	show("reserve-512MiB", r != MAP_FAILED);
+	show("mprotect", mprotect(r, 4096, PROT_READ | PROT_WRITE));
+	r[0] = 'x';
+	show("touched", r[0]);
+	show("munmap", munmap(r, 512 << 20));
+	fd = open("a.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	write(fd, "file bytes\n", 11);
+	f = mmap(NULL, 11, PROT_READ, MAP_PRIVATE, fd, 0);
+	show("mmap-file", f != MAP_FAILED);
+	if (f != MAP_FAILED)
+		printf("mapped: %.10s\n", f);
+	close(fd);
+	big = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	big[0] = 'a';
+	big = mremap(big, 8192, 1 << 20, MREMAP_MAYMOVE);
+	show("mremap", big != MAP_FAILED);
+	show("mremap-kept", big[0]);
+	show("madvise-zeroes", madvise(big, 4096, MADV_DONTNEED) || big[0]);
+	show("brk-same", sbrk(0) == sbrk(0));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -202,8 +359,18 @@ int main(int argc, char **argv)
 	} families[] = {
 		{ "files", files }, { "dirs", dirs }, { "fds", fds },
 		{ "clocks", clocks }, { "signals", signals },
+		{ "handlers", handlers }, { "memory", memory },
 	};
 	unsigned int i;
+
+	if (argc > 1 && !strcmp(argv[1], "exec-child")) {
+		printf("exec'd: argc %d\n", argc);
+		return 5;
+	}
+	if (argc > 1 && !strcmp(argv[1], "processes")) {
+		processes("/proc/self/exe");
+		return 9;
+	}
 
 	for (i = 0; argc > 1 && i < ARRAY_SIZE(families); i++) {
 		if (!strcmp(argv[1], families[i].name)) {
@@ -211,6 +378,6 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	fprintf(stderr, "usage: families files|dirs|fds|clocks|signals\n");
+	fprintf(stderr, "usage: families files|dirs|fds|clocks|signals|handlers|processes|memory\n");
 	return 2;
 }

@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <kvmlab/kernel.h>
+
 #include "core/log.h"
 #include "lab2/sandbox.h"
 
@@ -129,6 +131,32 @@ int sandbox_open_root(const char *dir)
 	return fd;
 }
 
+/*
+ * The devices every Linux system has, and programs take for granted
+ * (a shell's background job reads /dev/null): a sandbox without its
+ * own gets the host's. They hold nothing and lead nowhere.
+ */
+static const char *const common_devices[] = {
+	"dev/null", "dev/zero", "dev/full", "dev/random", "dev/urandom",
+};
+
+static int open_common_device(const char *path, int flags)
+{
+	char host[SANDBOX_FD_PATH_MAX];
+	unsigned int i;
+
+	path += strspn(path, "/");
+	for (i = 0; i < ARRAY_SIZE(common_devices); i++) {
+		if (strcmp(path, common_devices[i]))
+			continue;
+		snprintf(host, sizeof(host), "/%s", common_devices[i]);
+		return open(host, (flags & (O_ACCMODE | O_NONBLOCK | O_PATH)) |
+				  O_CLOEXEC);
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 int sandbox_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct open_how how = {
@@ -145,6 +173,8 @@ int sandbox_openat(int dirfd, const char *path, int flags, mode_t mode)
 	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
 		how.mode = mode & GUEST_MODE_BITS;
 	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOENT)
+		fd = open_common_device(path, flags);
 	return fd < 0 ? -errno : (int)fd;
 }
 

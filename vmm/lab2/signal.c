@@ -520,24 +520,24 @@ bad:
 	return 0;
 }
 
-/* Signals to this process's own pid go straight in; others via tasks. */
-static long do_kill(struct process *p, int64_t pid, uint64_t sig)
+/* @code: SI_USER for kill, SI_TKILL for tkill and tgkill (raise). */
+static long do_kill(struct process *p, int64_t pid, uint64_t sig, int code)
 {
 	if (sig && !valid_signal(sig))
 		return -EINVAL;
-	return task_kill(p, pid, (int)sig);
+	return task_kill(p, pid, (int)sig, code);
 }
 
 SYS_DECL(kill)
 {
-	return do_kill(p, (int64_t)a[0], a[1]);
+	return do_kill(p, (int64_t)a[0], a[1], SI_USER);
 }
 
 SYS_DECL(tkill)
 {
 	if ((int64_t)a[0] <= 0)
 		return -EINVAL;
-	return do_kill(p, (int64_t)a[0], a[1]);
+	return do_kill(p, (int64_t)a[0], a[1], SI_TKILL);
 }
 
 SYS_DECL(tgkill)
@@ -546,7 +546,7 @@ SYS_DECL(tgkill)
 		return -EINVAL;
 	if (a[0] != a[1])
 		return -ESRCH;	/* one thread per process: tid == pid */
-	return do_kill(p, (int64_t)a[1], a[2]);
+	return do_kill(p, (int64_t)a[1], a[2], SI_TKILL);
 }
 
 bool signal_catches(const struct process *p, int sig)

@@ -269,11 +269,18 @@ static int clone_process(struct process *c, const struct process *p)
 	c->sigpending = 0;
 	memset(c->unanswered, 0, sizeof(c->unanswered));
 	c->unanswered_other = 0;
+	/* Nothing of the parent's is the child's to close until copied. */
 	for (i = 0; i < PROC_MAX_FDS; i++)
 		c->fds[i].host = -1;
+	c->exe_fd = -1;
+	c->cwd_fd = -1;
 	c->root_fd = fcntl(p->root_fd, F_DUPFD_CLOEXEC, 0);
 	c->cwd_fd = p->cwd_fd == p->root_fd ? c->root_fd :
 		    fcntl(p->cwd_fd, F_DUPFD_CLOEXEC, 0);
+	if (p->exe_fd >= 0)
+		c->exe_fd = fcntl(p->exe_fd, F_DUPFD_CLOEXEC, 0);
+	if (p->exe == p->exe_name)
+		c->exe = c->exe_name;	/* its own copy of the name */
 	if (c->root_fd < 0 || c->cwd_fd < 0)
 		return -1;
 	for (i = 0; i < PROC_MAX_FDS; i++) {
@@ -613,10 +620,11 @@ SYS_DECL(rt_sigsuspend)
 /* ---- kill ---- */
 
 /* May @sig go to @t (under the lock)? Then send it: 0, or -ESRCH. */
-static long send_to(struct process *from, struct lab2_task *t, int sig)
+static long send_to(struct process *from, struct lab2_task *t, int sig,
+		   int code)
 {
 	struct lab2_siginfo info = {
-		.signo = sig, .code = SI_USER, .pid = from->pid,
+		.signo = sig, .code = code, .pid = from->pid,
 		.uid = getuid(),
 	};
 
@@ -629,7 +637,7 @@ static long send_to(struct process *from, struct lab2_task *t, int sig)
 	return 0;
 }
 
-long task_kill(struct process *p, int64_t pid, int sig)
+long task_kill(struct process *p, int64_t pid, int sig, int code)
 {
 	struct lab2_task *self = p->task;
 	bool found = false;
@@ -654,7 +662,7 @@ long task_kill(struct process *p, int64_t pid, int sig)
 		if (!match)
 			continue;
 		found = true;
-		ret = send_to(p, t, sig);
+		ret = send_to(p, t, sig, code);
 	}
 	pthread_mutex_unlock(&tasks_lock);
 	return found ? ret : -ESRCH;

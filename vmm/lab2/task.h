@@ -25,7 +25,7 @@ int task_add_first(struct process *p);
 void task_exit(struct process *p);
 
 /* kill(2) from @p: @pid as kill takes it, @sig 0 to only check. */
-long task_kill(struct process *p, int64_t pid, int sig);
+long task_kill(struct process *p, int64_t pid, int sig, int code);
 
 /* Block until a signal @p can take arrives: pause, sigsuspend. */
 void task_wait_signal(struct process *p);
