@@ -177,7 +177,8 @@ START_TEST(test_bad_program)
 
 	VMM(&r, VMM_TIMEOUT_ARG, "--elf", "/bin/true");
 	assert_status(&r, 2);
-	assert_stderr_has(&r, "/bin/true: not a static executable");
+	assert_stderr_has(&r, "/bin/true: dynamically linked (PT_INTERP /lib");
+	assert_stderr_has(&r, "): build it with -static or -static-pie\n");
 	VMM(&r, VMM_TIMEOUT_ARG, "--mem", "2G", "--elf",
 	    program_path("echo_args.musl"));
 	assert_status(&r, 2);
