@@ -244,6 +244,7 @@ static const struct matrix_row matrix[] = {
 	BB("sh", "-c", "echo hi > f; read x < f; echo $x; cd sub; echo *"),
 	BB("sh", "-c", "for i in 1 2 3; do echo $i; done; exit 3"),
 	BB("sh", "-c", "test -e nothing || echo none; umask"),
+	OURS("echo_args-pie.musl", "7", "a b"), OURS("echo_args-pie.glibc", "7"),
 	OURS("families.musl", "files"), OURS("families.glibc", "files"),
 	OURS("families.musl", "dirs"), OURS("families.glibc", "dirs"),
 	OURS("families.musl", "fds"), OURS("families.glibc", "fds"),
