@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -197,23 +198,37 @@ static void signals(void)
 	raise(SIGTERM);		/* the end: status 128 + SIGTERM */
 }
 
-static volatile sig_atomic_t caught, caught_code;
-/* Addresses no program has: volatile, so that the compiler keeps the access. */
-static int *volatile near_null = (int *)16;
-static int *volatile null_ptr;
+/* Set by the handlers, read with atomics: the compiler must not cache. */
+static int caught, caught_code;
+static long fault_addr;
 static sigjmp_buf fault_jump;
-static volatile void *fault_addr;
+
+#define GET(v)		__atomic_load_n(&(v), __ATOMIC_SEQ_CST)
+#define SET(v, x)	__atomic_store_n(&(v), (x), __ATOMIC_SEQ_CST)
+
+/* An address the compiler cannot see through, so the access stays. */
+static int *opaque_address(long addr)
+{
+	__asm__ __volatile__("" : "+r"(addr));
+	return (int *)addr;
+}
+
+/* raise(), as a syscall: tgkill to this thread. */
+static long send_self(int sig)
+{
+	return syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+}
 
 static void on_signal(int sig, siginfo_t *info, void *uc)
 {
-	caught = sig;
-	caught_code = info->si_code;
+	SET(caught, sig);
+	SET(caught_code, info->si_code);
 }
 
 static void on_fault(int sig, siginfo_t *info, void *uc)
 {
-	fault_addr = info->si_addr;
-	caught_code = info->si_code;
+	SET(fault_addr, (long)info->si_addr);
+	SET(caught_code, info->si_code);
 	siglongjmp(fault_jump, sig);
 }
 
@@ -226,32 +241,32 @@ static void handlers(void)
 	int sig;
 
 	show("sigaction", sigaction(SIGUSR1, &sa, NULL));
-	show("raise", raise(SIGUSR1));
-	show("caught", caught);
-	show("code-is-tkill", caught_code == SI_TKILL);
+	show("raise", send_self(SIGUSR1));
+	show("caught", GET(caught));
+	show("code-is-tkill", GET(caught_code) == SI_TKILL);
 	show("fpu-kept", kept * 2 == 3.0);
-	caught = 0;
+	SET(caught, 0);
 	show("kill-self", kill(getpid(), SIGUSR1));
-	show("caught-kill", caught);
-	show("code-is-user", caught_code == SI_USER);
+	show("caught-kill", GET(caught));
+	show("code-is-user", GET(caught_code) == SI_USER);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	caught = 0;
-	raise(SIGUSR1);
-	show("blocked-not-caught", caught);
+	SET(caught, 0);
+	send_self(SIGUSR1);
+	show("blocked-not-caught", GET(caught));
 	sigpending(&pending);
 	show("pending", sigismember(&pending, SIGUSR1));
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	show("caught-at-unblock", caught);
+	show("caught-at-unblock", GET(caught));
 	sa.sa_sigaction = on_fault;
 	sigaction(SIGSEGV, &sa, NULL);
 	sig = sigsetjmp(fault_jump, 1);
 	if (!sig)
-		*near_null = 1;
+		*opaque_address(16) = 1;
 	show("segv-handled", sig);
-	show("segv-addr", (long)fault_addr);
-	show("segv-maperr", caught_code == SEGV_MAPERR);
+	show("segv-addr", GET(fault_addr));
+	show("segv-maperr", GET(caught_code) == SEGV_MAPERR);
 	fflush(stdout);
 	abort();		/* the end: status 128 + SIGABRT */
 }
@@ -279,7 +294,7 @@ static void processes(const char *self)
 	show("fork-exit", child_status(pid));
 	pid = fork();
 	if (!pid)
-		*null_ptr = 1;
+		*opaque_address(0) = 1;
 	show("fork-segv", child_status(pid));
 	show("wait-none", waitpid(-1, &status, 0));
 	show("pipe", pipe(p));

@@ -195,9 +195,10 @@ static long find_program(struct process *p, struct exec_args *e,
 			 uint8_t **file, size_t *size, int *fd)
 {
 	unsigned int depth;
-	long err;
 
 	for (depth = 0; depth <= SHEBANG_DEPTH; depth++) {
+		long err;
+
 		*fd = open_program(p, e->path);
 		if (*fd < 0)
 			return *fd;

@@ -113,7 +113,7 @@ static void fault_signal(const struct fault_frame *f, uint64_t cr2,
 		break;
 	case X86_PF:
 		info->signo = SIGSEGV;
-		info->code = f->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
+		info->code = (f->error & PF_PRESENT) ? SEGV_ACCERR : SEGV_MAPERR;
 		info->addr = cr2;
 		break;
 	default:		/* #GP and the rest: Linux's SI_KERNEL SIGSEGV */
@@ -195,7 +195,8 @@ int fault_handle(struct process *p)
 		return -1;
 	}
 	/* Only ring 3 may fault: in the stub, it is the VMM's bug. */
-	if ((f.cs & SEL_RPL_MASK) != USER_RPL) {
+	if ((f.cs & SEL_RPL_MASK) != USER_RPL ||
+	    (f.ss & SEL_RPL_MASK) != USER_RPL) {
 		pr_err("lab2: the boot stub itself took exception %llu at RIP 0x%llx (CR2 0x%llx)",
 		       (unsigned long long)f.vector, (unsigned long long)f.rip,
 		       (unsigned long long)sregs.cr2);

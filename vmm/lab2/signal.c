@@ -65,8 +65,7 @@ struct lab2_sigcontext {
 
 struct lab2_stack {
 	uint64_t sp;
-	int32_t flags;
-	uint32_t pad;
+	int32_t flags;		/* then 4 bytes of padding, as in stack_t */
 	uint64_t size;
 };
 
@@ -227,15 +226,10 @@ SYS_DECL(sigaltstack)
 			return -EPERM;
 		if (ss.flags & ~SS_DISABLE)
 			return -EINVAL;
-		if (ss.flags & SS_DISABLE) {
-			p->altstack.sp = 0;
-			p->altstack.size = 0;
-		} else if (ss.size < (uint64_t)MINSIGSTKSZ) {
+		if (!(ss.flags & SS_DISABLE) && ss.size < (uint64_t)MINSIGSTKSZ)
 			return -ENOMEM;
-		} else {
-			p->altstack.sp = ss.sp;
-			p->altstack.size = ss.size;
-		}
+		p->altstack.sp = (ss.flags & SS_DISABLE) ? 0 : ss.sp;
+		p->altstack.size = (ss.flags & SS_DISABLE) ? 0 : ss.size;
 	}
 	if (a[1] && lab2_copy_to_user(p, a[1], &old, sizeof(old)))
 		return -EFAULT;

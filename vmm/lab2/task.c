@@ -90,8 +90,9 @@ struct child {
 };
 
 static struct lab2_task tasks[TASK_MAX];
-static pthread_mutex_t tasks_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t tasks_changed = PTHREAD_COND_INITIALIZER;
+/* Made by task_add_first(), before any second thread exists. */
+static pthread_mutex_t tasks_lock;
+static pthread_cond_t tasks_changed;
 static int next_pid = FIRST_PID;
 
 static void kick_handler(int sig)
@@ -108,6 +109,8 @@ static void task_setup_host(void)
 	struct sigaction sa = { .sa_handler = kick_handler };
 	struct rlimit lim;
 
+	pthread_mutex_init(&tasks_lock, NULL);
+	pthread_cond_init(&tasks_changed, NULL);
 	sigemptyset(&sa.sa_mask);
 	sigaction(KICK_SIGNAL, &sa, NULL);
 	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
@@ -230,7 +233,7 @@ void task_exit(struct process *p)
 /* Copy the pages the host has given @src: the rest are zero in both. */
 static int copy_ram(uint8_t *dst, uint8_t *src, uint64_t size)
 {
-	uint64_t pages = size / PROC_PAGE_SIZE, i;
+	uint64_t pages = size / PROC_PAGE_SIZE;
 	unsigned char *resident = malloc(pages);
 
 	if (!resident)
@@ -238,6 +241,8 @@ static int copy_ram(uint8_t *dst, uint8_t *src, uint64_t size)
 	if (mincore(src, size, resident) < 0) {
 		memcpy(dst, src, size);
 	} else {
+		uint64_t i;
+
 		for (i = 0; i < pages; i++)
 			if (resident[i] & 1)
 				memcpy(dst + i * PROC_PAGE_SIZE,
