@@ -29,6 +29,7 @@
 #define PROC_PAGE_SIZE		X86_PAGE_SIZE
 #define PROC_NR_SIGNALS		64	/* 1 to 64: Linux's _NSIG */
 #define SIG_BIT(sig)		BIT_ULL((sig) - 1)
+#define PROC_XSAVE_WORDS	ARRAY_SIZE(((struct kvm_xsave *)NULL)->region)
 /* Syscall numbers counted one by one when unanswered; past it, "other". */
 #define PROC_NR_SYSCALLS	512
 /* The status of a program ended by a signal, as a shell reports it. */
@@ -127,7 +128,11 @@ struct process {
 	struct {
 		uint64_t sp, size;	/* size 0: no alternate stack */
 	} altstack;
-	struct kvm_xsave xsave;		/* the FPU state a frame carries */
+	/*
+	 * The FPU state a signal frame carries: KVM_GET_XSAVE's 4 KiB (not
+	 * struct kvm_xsave, whose flexible tail must end a struct).
+	 */
+	uint32_t xsave[PROC_XSAVE_WORDS];
 	bool exited;
 	int exit_code;			/* exit_group's, or 0 */
 	int term_sig;			/* the signal that ended it, or 0 */

@@ -365,7 +365,7 @@ static void fill_siginfo(struct lab2_siginfo_abi *abi,
 static int push_frame(struct process *p, int sig,
 		      const struct lab2_sigaction *act, struct kvm_regs *regs)
 {
-	struct kvm_xsave *xsave = &p->xsave;
+	uint32_t *xsave = p->xsave;
 	struct lab2_sigframe frame;
 	uint64_t sp = regs->rsp - RED_ZONE, fpstate, addr;
 	const struct lab2_siginfo *info = &p->siginfo[sig - 1];
@@ -375,7 +375,7 @@ static int push_frame(struct process *p, int sig,
 		sp = p->altstack.sp + p->altstack.size;
 	if (ioctl(p->vcpu->fd, KVM_GET_XSAVE, xsave) < 0)
 		return -1;
-	fpstate = ALIGN_DOWN(sp - sizeof(*xsave), FPSTATE_ALIGN);
+	fpstate = ALIGN_DOWN(sp - sizeof(p->xsave), FPSTATE_ALIGN);
 	/* After the handler's "call": RSP + 8 is 16-aligned, as for a call. */
 	addr = ALIGN_DOWN(fpstate - sizeof(frame), FRAME_ALIGN) - sizeof(uint64_t);
 
@@ -393,7 +393,7 @@ static int push_frame(struct process *p, int sig,
 	frame.uc.sigmask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
 	fill_siginfo(&frame.info, info);
 	if (!lab2_canonical(addr) || addr > fpstate ||
-	    lab2_copy_to_user(p, fpstate, xsave, sizeof(*xsave)) ||
+	    lab2_copy_to_user(p, fpstate, xsave, sizeof(p->xsave)) ||
 	    lab2_copy_to_user(p, addr, &frame, sizeof(frame)))
 		return -1;
 
@@ -497,9 +497,9 @@ SYS_DECL(rt_sigreturn)
 	    !lab2_canonical(uc.mcontext.rip))
 		goto bad;
 	if (uc.mcontext.fpstate) {
-		if (lab2_copy_from_user(p, &p->xsave, uc.mcontext.fpstate,
+		if (lab2_copy_from_user(p, p->xsave, uc.mcontext.fpstate,
 					sizeof(p->xsave)) ||
-		    ioctl(p->vcpu->fd, KVM_SET_XSAVE, &p->xsave) < 0)
+		    ioctl(p->vcpu->fd, KVM_SET_XSAVE, p->xsave) < 0)
 			goto bad;
 	}
 	restore_regs(regs, &uc.mcontext);

@@ -83,10 +83,7 @@ struct child {
 	struct vcpu vcpu;
 	struct kvm_regs regs;		/* as it returns from fork */
 	struct kvm_sregs sregs;
-	struct {
-		struct kvm_msrs head;
-		struct kvm_msr_entry entries[NR_SYSCALL_MSRS];
-	} msrs;
+	struct kvm_msrs *msrs;		/* the syscall MSRs, to copy */
 };
 
 static struct lab2_task tasks[TASK_MAX];
@@ -308,11 +305,15 @@ static int capture_cpu(struct child *c, struct process *p)
 	unsigned int i;
 
 	c->sregs = p->user_sregs;
-	c->msrs.head.nmsrs = NR_SYSCALL_MSRS;
+	c->msrs = calloc(1, sizeof(*c->msrs) +
+			 NR_SYSCALL_MSRS * sizeof(c->msrs->entries[0]));
+	if (!c->msrs)
+		return -1;
+	c->msrs->nmsrs = NR_SYSCALL_MSRS;
 	for (i = 0; i < NR_SYSCALL_MSRS; i++)
-		c->msrs.entries[i].index = msrs[i];
-	if (ioctl(p->vcpu->fd, KVM_GET_MSRS, &c->msrs) != NR_SYSCALL_MSRS ||
-	    ioctl(p->vcpu->fd, KVM_GET_XSAVE, &c->proc.xsave) < 0) {
+		c->msrs->entries[i].index = msrs[i];
+	if (ioctl(p->vcpu->fd, KVM_GET_MSRS, c->msrs) != NR_SYSCALL_MSRS ||
+	    ioctl(p->vcpu->fd, KVM_GET_XSAVE, c->proc.xsave) < 0) {
 		pr_err("lab2: fork: cannot read the parent's vCPU state: %s",
 		       strerror(errno));
 		return -1;
@@ -322,6 +323,7 @@ static int capture_cpu(struct child *c, struct process *p)
 
 static void child_free(struct child *c)
 {
+	free(c->msrs);
 	process_destroy(&c->proc);
 	if (c->vm.fd > 0)
 		vm_destroy(&c->vm);
@@ -337,8 +339,8 @@ static void *child_main(void *arg)
 	enum run_result result;
 
 	if (vcpu_init(&c->vcpu, &c->vm) ||
-	    ioctl(c->vcpu.fd, KVM_SET_MSRS, &c->msrs) != NR_SYSCALL_MSRS ||
-	    ioctl(c->vcpu.fd, KVM_SET_XSAVE, &p->xsave) < 0) {
+	    ioctl(c->vcpu.fd, KVM_SET_MSRS, c->msrs) != NR_SYSCALL_MSRS ||
+	    ioctl(c->vcpu.fd, KVM_SET_XSAVE, p->xsave) < 0) {
 		pr_err("lab2: process %d: cannot set up its vCPU", p->pid);
 		process_end(p, 0, SIGKILL);
 		goto out;
