@@ -1,18 +1,22 @@
 ; SPDX-License-Identifier: GPL-2.0
 ;
-; Lab 2's boot stub. The VMM enters it in real mode with the size of RAM
-; in ESI; it takes the vCPU itself through protected mode into long
-; mode, with 4-level identity paging of that RAM in 2 MiB pages, and
-; sets up the syscall entry (EFER.SCE, STAR, LSTAR, SFMASK) and the
-; exception entries (an IDT, and a TSS whose RSP0 is the stub's own
-; stack). Then it says so on LAB2_READY_PORT and the VMM drops to ring 3
-; at the program's entry.
+; Lab 2's boot stub. The VMM enters it in real mode; it takes the vCPU
+; itself through protected mode into long mode, with 4-level identity
+; paging, and sets up the syscall entry (EFER.SCE, STAR, LSTAR, SFMASK)
+; and the exception entries (an IDT, and a TSS whose RSP0 is the stub's
+; own stack). Then it says so on LAB2_READY_PORT and the VMM drops to
+; ring 3 at the program's entry.
 ;
-; In the first 2 MiB only this stub, its tables and its stack are
-; mapped, in 4 KiB pages from 0x1000 to STUB_END, and nothing past RAM
-; is: a NULL pointer or a wild address in the program faults, as it
-; does on Linux. (The stub's pages stay user-accessible: on some hosts,
-; kvm-pvm among them, code at CPL 0 cannot run from supervisor pages.)
+; The stub maps only itself: in the first 2 MiB, the pages from 0x1000
+; to STUB_END (its tables, code and stack; page 0 stays unmapped, so a
+; NULL pointer faults as on Linux). The program's RAM, above, is mapped
+; by the VMM in 2 MiB pages as the program first touches it (the page
+; fault comes to the VMM, which fills the PD entry and resumes), so that
+; the stub spends no time mapping what a program never uses: on some
+; hosts, kvm-pvm among them, CPL-0 code is emulated at about 1 us an
+; instruction. The tables start zero, as the VMM hands RAM over. (The
+; stub's pages stay user-accessible: on kvm-pvm, code at CPL 0 cannot
+; run from supervisor pages.)
 ;
 ; Each syscall lands in syscall_entry, which writes to LAB2_SYSCALL_PORT
 ; with an immediate port number, so no register is touched. (kvm-pvm
@@ -29,14 +33,9 @@ PML4		equ	0x1000
 PDPT		equ	0x2000
 PD		equ	0x3000
 PT		equ	0x4000		; the first 2 MiB, in 4 KiB pages
-PT_BYTES	equ	4 * 0x1000
 PTE_USER	equ	0x7		; present, writable, user
-PDE_USER	equ	0x87		; present, writable, user, 2 MiB
 PAGE_4K		equ	0x1000
 STUB_END	equ	0x10000		; lab2_stub.lds checks it fits
-PAGE_2M_SHIFT	equ	21
-PAGE_2M		equ	1 << PAGE_2M_SHIFT
-PD_ENTRIES	equ	512
 CR0_PE		equ	1 << 0
 CR0_MP		equ	1 << 1
 CR0_EM		equ	1 << 2
@@ -99,13 +98,8 @@ protected:
 	mov	es, ax
 	mov	ss, ax
 
-	; Identity page tables: PML4 -> PDPT -> one PD of large pages,
-	; as many as RAM fills (ESI bytes), at most the PD's 512. The
-	; first 2 MiB go through a PT that maps the stub's pages only.
-	mov	edi, PML4
-	xor	eax, eax
-	mov	ecx, PT_BYTES / 4
-	rep	stosd
+	; Identity page tables: PML4 -> PDPT -> PD, whose first entry
+	; is a PT that maps the stub's pages only.
 	mov	dword [PML4], PDPT | 7
 	mov	dword [PDPT], PD | 7
 	mov	dword [PD], PT | 7
@@ -116,20 +110,6 @@ protected:
 	add	eax, PAGE_4K
 	add	edi, 8
 	loop	.pte
-	mov	ecx, esi
-	shr	ecx, PAGE_2M_SHIFT
-	cmp	ecx, PD_ENTRIES
-	jbe	.fits
-	mov	ecx, PD_ENTRIES
-.fits:	dec	ecx
-	jle	.mapped
-	mov	edi, PD + 8
-	mov	eax, PAGE_2M | PDE_USER
-.pde:	mov	[edi], eax
-	add	eax, PAGE_2M
-	add	edi, 8
-	loop	.pde
-.mapped:
 
 	mov	eax, cr4
 	or	eax, CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT

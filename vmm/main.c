@@ -138,6 +138,9 @@ static int load_program(struct vmm *vmm, const struct vmm_options *opts,
 		pr_err("%s: %s", plan->name, why);
 		return -1;
 	}
+	/* The stub's page tables start from zero (lab2_stub.asm). */
+	memset(guest_ptr(mem, GUEST_PT_ADDR, GUEST_PT_END - GUEST_PT_ADDR), 0,
+	       GUEST_PT_END - GUEST_PT_ADDR);
 	root = sandbox_open_root(opts->root ? opts->root : ".");
 	if (root < 0)
 		return -1;
@@ -257,9 +260,6 @@ static int setup_vcpu_state(struct vmm *vmm, const struct vmm_options *opts,
 	}
 	/* Boot protocol: RDI holds the device window, 0 if no device. */
 	regs.rdi = vmm->window_device;
-	/* Lab 2's stub maps as much RAM as RSI says there is. */
-	if (plan->lab2)
-		regs.rsi = vmm->vm.mem.size;
 	for (i = 0; s && i < s->nregs; i++)
 		regs_assign(&regs, &s->regs[i]);
 	for (i = 0; i < opts->nregs; i++)

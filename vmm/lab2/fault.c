@@ -9,7 +9,10 @@
  * handler runs, or the program ends with 128 + the signal and one line
  * that says what it did and where.
  *
- * One address range is not a fault: the legacy vsyscall page, which
+ * Two kinds of fault are not the program's. The first touch of RAM the
+ * stub left unmapped: the VMM maps the 2 MiB page around it (a PD
+ * entry of the identity map, not present until now, so no TLB holds
+ * it) and the instruction runs again. And the legacy vsyscall page, which
  * old static programs (dietlibc's) call for time() and gettimeofday().
  * Nothing is mapped there; the fetch faults and the VMM answers as
  * Linux's vsyscall=emulate does: the call, then a return to the caller.
@@ -148,6 +151,51 @@ static void fault_report(const struct process *p, const struct fault_frame *f,
 		       (unsigned long long)f->rip, (unsigned long long)f->rsp);
 }
 
+#define PAGE_2M			0x200000ULL
+#define PTE_PRESENT		BIT_ULL(0)
+#define PTE_LARGE		BIT_ULL(7)
+/* Present, writable, user, 2 MiB: the program's RAM. */
+#define PDE_USER_2M		(PTE_PRESENT | BIT_ULL(1) | BIT_ULL(2) | PTE_LARGE)
+#define PTE_ADDR_MASK		0x000ffffffffff000ULL
+#define PT_INDEX(addr, shift)	(((addr) >> (shift)) & 0x1ff)
+#define PML4_SHIFT		39
+#define PDPT_SHIFT		30
+#define PD_SHIFT		21
+
+/* The page-table entry at @table's index for @addr, in RAM, or NULL. */
+static uint64_t *table_entry(struct process *p, uint64_t table,
+			     uint64_t addr, unsigned int shift)
+{
+	return lab2_user_buf(p, (table & PTE_ADDR_MASK) +
+			     PT_INDEX(addr, shift) * sizeof(uint64_t),
+			     sizeof(uint64_t));
+}
+
+/*
+ * A fault on RAM nobody has mapped yet: map its 2 MiB page. The walk
+ * goes through the stub's own tables from CR3, each entry checked.
+ */
+static bool map_on_demand(struct process *p, const struct fault_frame *f,
+			  uint64_t cr2, uint64_t cr3)
+{
+	uint64_t *pml4e, *pdpte, *pde;
+
+	if (f->vector != X86_PF || (f->error & PF_PRESENT) ||
+	    cr2 < PROC_USER_BASE || cr2 >= p->mem->size)
+		return false;
+	pml4e = table_entry(p, cr3, cr2, PML4_SHIFT);
+	if (!pml4e || !(*pml4e & PTE_PRESENT))
+		return false;
+	pdpte = table_entry(p, *pml4e, cr2, PDPT_SHIFT);
+	if (!pdpte || !(*pdpte & PTE_PRESENT) || (*pdpte & PTE_LARGE))
+		return false;
+	pde = table_entry(p, *pdpte, cr2, PD_SHIFT);
+	if (!pde || (*pde & PTE_PRESENT))
+		return false;
+	*pde = ALIGN_DOWN(cr2, PAGE_2M) | PDE_USER_2M;
+	return true;
+}
+
 /* Linux's vsyscall emulation: the call, then "ret" for the caller. */
 static bool vsyscall(struct process *p, const struct fault_frame *f,
 		     struct kvm_regs *regs)
@@ -205,7 +253,8 @@ int fault_handle(struct process *p)
 	regs.rip = f.rip;
 	regs.rsp = f.rsp;
 	regs.rflags = process_user_rflags(f.rflags);
-	if (!vsyscall(p, &f, &regs)) {
+	if (!map_on_demand(p, &f, sregs.cr2, sregs.cr3) &&
+	    !vsyscall(p, &f, &regs)) {
 		fault_signal(&f, sregs.cr2, &info);
 		if (!signal_catches(p, info.signo))
 			fault_report(p, &f, sregs.cr2, info.signo);

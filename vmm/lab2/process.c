@@ -373,6 +373,18 @@ int process_get_sregs(struct process *p, struct kvm_sregs *sregs)
  * which KVM loads on entry (no ioctl), or KVM_SET_SREGS and
  * KVM_SET_REGS where the host lacks it.
  */
+/* Are @now's segments (as KVM last stored them) ring 3's, @user? */
+static bool user_segments_loaded(const struct kvm_sregs *now,
+				 const struct kvm_sregs *user)
+{
+	return !memcmp(&now->cs, &user->cs, sizeof(now->cs)) &&
+	       !memcmp(&now->ss, &user->ss, sizeof(now->ss)) &&
+	       !memcmp(&now->ds, &user->ds, sizeof(now->ds)) &&
+	       !memcmp(&now->es, &user->es, sizeof(now->es)) &&
+	       !memcmp(&now->fs, &user->fs, sizeof(now->fs)) &&
+	       !memcmp(&now->gs, &user->gs, sizeof(now->gs));
+}
+
 int process_set_regs(struct process *p, const struct kvm_regs *regs)
 {
 	struct kvm_run *run = p->vcpu->run;
@@ -388,8 +400,16 @@ int process_set_regs(struct process *p, const struct kvm_regs *regs)
 		return vcpu_set_sregs(p->vcpu, &p->user_sregs) ||
 		       vcpu_set_regs(p->vcpu, regs) ? -1 : 0;
 	run->s.regs.regs = *regs;
-	run->s.regs.sregs = p->user_sregs;
-	run->kvm_dirty_regs = SYNC_REGS_NEEDED;
+	run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+	/*
+	 * The segments only if they are not ring 3's already: loading
+	 * them (KVM's whole __set_sregs) is most of a syscall's cost on
+	 * a host whose syscall leaves the vCPU at CPL 3 (kvm-pvm).
+	 */
+	if (!user_segments_loaded(&run->s.regs.sregs, &p->user_sregs)) {
+		run->s.regs.sregs = p->user_sregs;
+		run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	}
 	return 0;
 }
 
