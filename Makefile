@@ -244,6 +244,18 @@ gradescope-test: gradescope checker
 	$(Q)$(srctree)/tools/gradescope/test.sh $(srctree) $(objtree) $(TODO)
 endif
 
+# Lab 2 against real programs (tools/lab2-matrix.sh): each command of
+# tools/lab2-matrix.txt natively and in the VMM, on copies of one
+# fixture; stdout, status and the tree left must agree. As root.
+# MATRIX_ONLY=regex for some commands, MATRIX_TIMEOUT (10) seconds each.
+deps-lab2-matrix := busybox-static bash-static zsh-static mksh sash \
+	musl-tools dietlibc-dev bubblewrap
+PHONY += lab2-matrix
+lab2-matrix: vmm
+	$(Q)$(srctree)/tools/deps.sh $(deps-lab2-matrix)
+	$(Q)MATRIX_ONLY='$(MATRIX_ONLY)' MATRIX_TIMEOUT='$(MATRIX_TIMEOUT)' \
+		$(srctree)/tools/lab2-matrix.sh $(srctree) $(objtree)
+
 # A submission that hangs grades in at most HANG_BUDGET (20) seconds.
 PHONY += hangcheck
 hangcheck: deps-check
@@ -318,6 +330,9 @@ ifneq ($(kit),)
 	@echo '  gradescope-test - run that zip on the solution, a skeleton and a'
 	@echo '                   worker without KVM; check the CI templates'
 endif
+	@echo '  lab2-matrix    - real programs (busybox, shells, C) natively and'
+	@echo '                   in Lab 2: what differs, "N of M match" (as root;'
+	@echo '                   MATRIX_ONLY=regex, MATRIX_TIMEOUT=10)'
 	@echo '  hangcheck      - a hanging submission grades in 20 s or less'
 	@echo '  memcheck       - every scenario under valgrind: no leak, no error'
 	@echo '  style          - checkpatch, sparse and cppcheck on the tree'

@@ -18,6 +18,8 @@ have() {
 	busybox-static)	dpkg-query -W -f '${Status}' busybox-static 2>/dev/null |
 			grep -q 'ok installed' ;;
 	python3-yaml)	/usr/bin/python3 -c 'import yaml' 2>/dev/null ;;
+	dietlibc-dev)	command -v diet >/dev/null 2>&1 ;;
+	mksh)		command -v mksh-static >/dev/null 2>&1 ;;
 	linux-source-*)	test -e "/usr/src/$1.tar.xz" ;;
 	libclang-rt-*-dev)
 		# clang-N's runtimes: probe libFuzzer's archive.
