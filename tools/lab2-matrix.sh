@@ -69,7 +69,7 @@ fixture_time=@1700000000
 grace=5
 guest_env=(HOME=/ PATH=/bin:/usr/bin TERM=dumb)
 shells=(bash-static zsh-static mksh-static sash)
-c_progs="files mem proc sig clock misc threads fault stdio"
+c_progs="files mem proc sig clock misc threads fault stdio io"
 
 die() {
 	echo "lab2-matrix: $*" >&2
