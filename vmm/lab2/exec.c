@@ -238,7 +238,6 @@ static void reset_process(struct process *p, const char *path, int fd)
 	}
 	p->altstack.sp = 0;
 	p->altstack.size = 0;
-	p->nr_vmas = 0;
 	p->fs_base = 0;
 	p->gs_base = 0;
 	if (p->exe_fd >= 0)
@@ -262,6 +261,7 @@ static long replace_program(struct process *p, struct exec_args *e,
 			fprintf(p->trace, "EXECVE %s: %s\n", e->path, why);
 		return -ENOEXEC;
 	}
+	mm_release_all(p);
 	madvise(p->mem->host + PROC_USER_BASE, p->mem->size - PROC_USER_BASE,
 		MADV_DONTNEED);
 	elf_load(p->mem, file, size, PROC_USER_BASE, &img, why);

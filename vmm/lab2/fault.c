@@ -260,6 +260,7 @@ int fault_handle(struct process *p)
 			fault_report(p, &f, sregs.cr2, info.signo);
 		signal_force(p, &info);
 	}
+	time_check_alarm(p);
 	signal_deliver(p, &regs);
 	if (p->exited)
 		return BUS_STOP;

@@ -10,10 +10,12 @@
  * utimensat, access) opens the file itself O_PATH and acts on the
  * descriptor. No host call is ever handed a guest path with a "/".
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -27,6 +29,8 @@
 #include "lab2/uaccess.h"
 
 #define PROC_SELF_EXE	"/proc/self/exe"
+#define PROC_SELF_FD	"/proc/self/fd/"
+#define DEV_FD		"/dev/fd/"
 #define DIRENT_MAX	0x7ffff000ULL
 #define AT_FLAGS_STAT	(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)
 
@@ -69,14 +73,55 @@ int fs_open(struct process *p, uint64_t dirfd, const char *path, int oflags)
 }
 
 /*
+ * /dev/fd/N, /proc/self/fd/N and /dev/stdin, stdout, stderr: the
+ * program's own descriptor N opened again (bash's <(...) reads
+ * /dev/fd/63), through the host's name for the host descriptor behind
+ * it. -ENOENT if @name is none of these or N is not open.
+ */
+static int open_own_fd(struct process *p, const char *name, int flags)
+{
+	static const char *const std[] = {
+		"/dev/stdin", "/dev/stdout", "/dev/stderr",
+	};
+	char host[SANDBOX_FD_PATH_MAX], *end;
+	unsigned long fd = PROC_MAX_FDS;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(std); i++)
+		if (!strcmp(name, std[i]))
+			fd = i;
+	if (!strncmp(name, DEV_FD, strlen(DEV_FD)))
+		name += strlen(DEV_FD);
+	else if (!strncmp(name, PROC_SELF_FD, strlen(PROC_SELF_FD)))
+		name += strlen(PROC_SELF_FD);
+	else if (fd == PROC_MAX_FDS)
+		return -ENOENT;
+	if (fd == PROC_MAX_FDS) {
+		if (!isdigit((unsigned char)*name))
+			return -ENOENT;
+		fd = strtoul(name, &end, 10);
+		if (*end)
+			return -ENOENT;
+	}
+	ret = fd_host(p, fd);
+	if (ret < 0)
+		return -ENOENT;
+	sandbox_fd_path(ret, host);
+	return host_result(open(host, (flags & ~(O_CREAT | O_EXCL | O_TRUNC |
+						 O_NOFOLLOW)) | O_CLOEXEC));
+}
+
+/*
  * The file @upath names (or with AT_EMPTY_PATH and "", @dirfd itself),
  * opened with @oflags: a host fd, or -errno.
  */
 static int open_at(struct process *p, uint64_t dirfd, uint64_t upath,
 		   int oflags, uint64_t atflags)
 {
-	char path[SANDBOX_PATH_MAX];
+	char path[SANDBOX_PATH_MAX], name[PATH_MAX];
 	long err;
+	int fd;
 
 	if (atflags & AT_EMPTY_PATH) {
 		char c;
@@ -91,7 +136,13 @@ static int open_at(struct process *p, uint64_t dirfd, uint64_t upath,
 			       host_result(fcntl(dir, F_DUPFD_CLOEXEC, 0));
 		}
 	}
-	err = path_at(p, dirfd, upath, path);
+	err = lab2_user_string(p, upath, name, sizeof(name));
+	if (err)
+		return err;
+	fd = open_own_fd(p, name, oflags);
+	if (fd != -ENOENT)
+		return fd;
+	err = join_at(p, dirfd, name, path);
 	if (err)
 		return err;
 	if (atflags & AT_SYMLINK_NOFOLLOW)
@@ -120,9 +171,16 @@ static bool is_dot(const char *last)
 static long do_openat(struct process *p, uint64_t dirfd, uint64_t upath,
 		      uint64_t flags, uint64_t mode)
 {
-	char path[SANDBOX_PATH_MAX];
-	long err = path_at(p, dirfd, upath, path);
+	char name[PATH_MAX], path[SANDBOX_PATH_MAX];
+	long err = lab2_user_string(p, upath, name, sizeof(name));
+	int fd;
 
+	if (err)
+		return err;
+	fd = open_own_fd(p, name, flags);
+	if (fd != -ENOENT)
+		return fd_install(p, fd, flags & O_CLOEXEC);
+	err = join_at(p, dirfd, name, path);
 	if (err)
 		return err;
 	return fd_install(p, sandbox_openat(p->root_fd, path, flags, mode),
@@ -313,6 +371,20 @@ SYS_DECL(getdents64)
 	if (!buf)
 		return -EFAULT;
 	return host_result(syscall(SYS_getdents64, fd, buf, len));
+}
+
+/* The old getdents (dietlibc's readdir): the host's x86-64 one. */
+SYS_DECL(getdents)
+{
+	int fd = fd_host(p, a[0]);
+	uint64_t len = a[2] < DIRENT_MAX ? a[2] : DIRENT_MAX;
+	void *buf = lab2_user_buf(p, a[1], len);
+
+	if (fd < 0)
+		return fd;
+	if (!buf)
+		return -EFAULT;
+	return host_result(syscall(SYS_getdents, fd, buf, len));
 }
 
 SYS_DECL(getcwd)

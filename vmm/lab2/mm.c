@@ -13,6 +13,13 @@
  * There are no per-page rights: PROT_NONE and mprotect are accepted
  * and change nothing (a program that relies on a guard page faulting
  * does not get the fault).
+ *
+ * A file mapping is a copy of the file's bytes. A shared, writable one
+ * is written back to the file (within the file's size, as Linux writes
+ * only pages the file has) at msync, munmap, exec and exit: a program
+ * that writes through the mapping and then reads the file with read()
+ * before either sees the old bytes. Shared anonymous memory is not
+ * shared with a forked child.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +59,39 @@ static void release(struct process *p, uint64_t start, uint64_t end)
 		madvise(host, end - start, MADV_DONTNEED);
 }
 
-/* Take [start, end) out of the list, splitting what straddles it. */
+/* Write [start, end) of shared file mapping @v back to its file. */
+static long write_back(struct process *p, const struct lab2_vma *v,
+		       uint64_t start, uint64_t end)
+{
+	uint64_t off = v->off + (start - v->start);
+	const uint8_t *src;
+	struct stat st;
+
+	if (v->fd < 0)
+		return 0;
+	if (fstat(v->fd, &st) < 0)
+		return -errno;
+	if (off >= (uint64_t)st.st_size)
+		return 0;
+	if (end - start > (uint64_t)st.st_size - off)
+		end = start + (st.st_size - off);
+	src = lab2_user_buf(p, start, end - start);
+	if (!src)
+		return -EFAULT;
+	return pwrite(v->fd, src, end - start, off) < 0 ? -errno : 0;
+}
+
+static void vma_drop_file(struct lab2_vma *v)
+{
+	if (v->fd >= 0)
+		close(v->fd);
+	v->fd = -1;
+}
+
+/*
+ * Take [start, end) out of the list, splitting what straddles it; a
+ * shared file mapping's part is written back first.
+ */
 static int vma_remove(struct process *p, uint64_t start, uint64_t end)
 {
 	unsigned int i = 0;
@@ -64,28 +103,67 @@ static int vma_remove(struct process *p, uint64_t start, uint64_t end)
 			i++;
 			continue;
 		}
+		write_back(p, v, start > v->start ? start : v->start,
+			   end < v->end ? end : v->end);
 		if (v->start < start && v->end > end) {
 			/* A hole in the middle: one area becomes two. */
-			if (p->nr_vmas == PROC_MAX_VMAS)
+			int fd = v->fd < 0 ? -1 :
+				 fcntl(v->fd, F_DUPFD_CLOEXEC, 0);
+
+			if (p->nr_vmas == PROC_MAX_VMAS ||
+			    (v->fd >= 0 && fd < 0)) {
+				if (fd >= 0)
+					close(fd);
 				return -ENOMEM;
+			}
 			memmove(v + 1, v, (p->nr_vmas - i) * sizeof(*v));
 			p->nr_vmas++;
 			v->end = start;
 			v[1].start = end;
+			v[1].off = v->off + (end - v->start);
+			v[1].fd = fd;
 			return 0;
 		}
 		if (v->start < start) {
 			v->end = start;
 			i++;
 		} else if (v->end > end) {
+			v->off += end - v->start;
 			v->start = end;
 			i++;
 		} else {
+			vma_drop_file(v);
 			memmove(v, v + 1, (p->nr_vmas - i - 1) * sizeof(*v));
 			p->nr_vmas--;
 		}
 	}
 	return 0;
+}
+
+void mm_release_all(struct process *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_vmas; i++) {
+		write_back(p, &p->vmas[i], p->vmas[i].start, p->vmas[i].end);
+		vma_drop_file(&p->vmas[i]);
+	}
+	p->nr_vmas = 0;
+}
+
+int mm_clone(struct process *c, const struct process *p)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < p->nr_vmas; i++) {
+		if (p->vmas[i].fd < 0)
+			continue;
+		c->vmas[i].fd = fcntl(p->vmas[i].fd, F_DUPFD_CLOEXEC, 0);
+		if (c->vmas[i].fd < 0)
+			ret = -1;
+	}
+	return ret;
 }
 
 static int vma_insert(struct process *p, uint64_t start, uint64_t end)
@@ -100,8 +178,21 @@ static int vma_insert(struct process *p, uint64_t start, uint64_t end)
 		(p->nr_vmas - i) * sizeof(p->vmas[0]));
 	p->vmas[i].start = start;
 	p->vmas[i].end = end;
+	p->vmas[i].fd = -1;
+	p->vmas[i].off = 0;
 	p->nr_vmas++;
 	return 0;
+}
+
+/* The area that begins at @start, or NULL. */
+static struct lab2_vma *vma_at(struct process *p, uint64_t start)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_vmas; i++)
+		if (p->vmas[i].start == start)
+			return &p->vmas[i];
+	return NULL;
 }
 
 /* The lowest address an area may take: above the heap as it is now. */
@@ -189,9 +280,9 @@ SYS_DECL(mmap)
 		mode = fcntl(fd, F_GETFL) & O_ACCMODE;
 		if (mode == O_WRONLY)
 			return -EACCES;
-		/* A shared, writable file mapping would need the page cache. */
-		if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
-			return -ENODEV;
+		if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
+		    mode != O_RDWR)
+			return -EACCES;
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr % PROC_PAGE_SIZE)
@@ -225,6 +316,18 @@ SYS_DECL(mmap)
 			vma_remove(p, start, start + len);
 			release(p, start, start + len);
 			return ret;
+		}
+	}
+	/* Shared and writable: the file, to write back to later. */
+	if (fd >= 0 && (flags & MAP_SHARED) && (prot & PROT_WRITE)) {
+		struct lab2_vma *v = vma_at(p, start);
+
+		v->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		v->off = off;
+		if (v->fd < 0) {
+			vma_remove(p, start, start + len);
+			release(p, start, start + len);
+			return -ENOMEM;
 		}
 	}
 	return start;
@@ -308,6 +411,27 @@ SYS_DECL(mprotect)
 	    (a[2] & ~(MMAP_PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)))
 		return -EINVAL;
 	return 0;
+}
+
+/* msync: the shared file mappings in the range reach their files. */
+SYS_DECL(msync)
+{
+	uint64_t start = a[0], end;
+	unsigned int i;
+	long ret = 0;
+
+	if ((start % PROC_PAGE_SIZE) || start > UINT64_MAX - a[1] ||
+	    (a[2] & ~(uint64_t)(MS_ASYNC | MS_SYNC | MS_INVALIDATE)))
+		return -EINVAL;
+	end = start + a[1];
+	for (i = 0; i < p->nr_vmas && !ret; i++) {
+		const struct lab2_vma *v = &p->vmas[i];
+
+		if (v->end > start && v->start < end)
+			ret = write_back(p, v, start > v->start ? start : v->start,
+					 end < v->end ? end : v->end);
+	}
+	return ret;
 }
 
 /* MADV_DONTNEED zeroes, as on Linux; other advice is taken and ignored. */

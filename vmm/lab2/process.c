@@ -84,6 +84,8 @@ void process_destroy(struct process *p)
 {
 	unsigned int i;
 
+	mm_release_all(p);
+	time_destroy(p);
 	for (i = 0; i < PROC_MAX_FDS; i++)
 		if (p->fds[i].host > STDERR_FILENO)
 			close(p->fds[i].host);

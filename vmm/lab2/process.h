@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <linux/kvm.h>
 
@@ -29,6 +30,11 @@
 #define PROC_PAGE_SIZE		X86_PAGE_SIZE
 #define PROC_NR_SIGNALS		64	/* 1 to 64: Linux's _NSIG */
 #define SIG_BIT(sig)		BIT_ULL((sig) - 1)
+/*
+ * A host signal that only interrupts a blocked host call: another
+ * process's signal, or an alarm, wakes the thread with it.
+ */
+#define LAB2_KICK_SIGNAL	SIGUSR2
 #define PROC_XSAVE_WORDS	ARRAY_SIZE(((struct kvm_xsave *)NULL)->region)
 /* Syscall numbers counted one by one when unanswered; past it, "other". */
 #define PROC_NR_SYSCALLS	512
@@ -74,9 +80,15 @@ struct lab2_siginfo {
 	int status;		/* SIGCHLD: the child's exit code or signal */
 };
 
-/* An anonymous or file mapping: [start, end), page-aligned. */
+/*
+ * A mapping: [start, end), page-aligned. A shared, writable file
+ * mapping keeps its file (a host fd, else -1) and offset, so that what
+ * the program wrote reaches the file at msync, munmap, exec and exit.
+ */
 struct lab2_vma {
 	uint64_t start, end;
+	int fd;
+	uint64_t off;
 };
 
 #define PROC_MAX_VMAS		256
@@ -133,6 +145,10 @@ struct process {
 	 * struct kvm_xsave, whose flexible tail must end a struct).
 	 */
 	uint32_t xsave[PROC_XSAVE_WORDS];
+	/* alarm, setitimer(ITIMER_REAL): CLOCK_MONOTONIC ns, 0 if none. */
+	uint64_t alarm_at, alarm_interval;
+	timer_t alarm_timer;		/* kicks its thread at alarm_at */
+	bool alarm_timer_made;
 	bool exited;
 	int exit_code;			/* exit_group's, or 0 */
 	int term_sig;			/* the signal that ended it, or 0 */
@@ -145,6 +161,12 @@ struct process {
 void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 		  const char *exe, FILE *trace);
 void process_destroy(struct process *p);
+
+/* Write shared file mappings back and drop them all (exec, exit). */
+void mm_release_all(struct process *p);
+
+/* The child's copy of @p's mappings, files included: 0 or -1. */
+int mm_clone(struct process *c, const struct process *p);
 
 /* After the ELF is loaded: brk, the mmap area, and the initial stack. */
 int process_setup(struct process *p, const struct elf_image *img,

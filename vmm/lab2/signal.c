@@ -276,6 +276,28 @@ bool signal_handler_pending(const struct process *p)
 	return false;
 }
 
+/* What a signal with no handler does: nothing, or the end. */
+static bool default_ignores(int sig)
+{
+	return SIG_BIT(sig) & (SIG_DEFAULT_IGNORED | SIG_DEFAULT_STOP);
+}
+
+bool signal_acts(const struct process *p)
+{
+	uint64_t ready = READ_ONCE(p->sigpending) & ~p->sigmask;
+	int sig;
+
+	for (sig = 1; sig <= PROC_NR_SIGNALS; sig++) {
+		uint64_t handler = p->sigactions[sig - 1].handler;
+
+		if (!(ready & SIG_BIT(sig)) || handler == (uintptr_t)SIG_IGN)
+			continue;
+		if (handler != (uintptr_t)SIG_DFL || !default_ignores(sig))
+			return true;
+	}
+	return false;
+}
+
 /* Would a pending signal run a handler without SA_RESTART? */
 bool signal_interrupts(const struct process *p)
 {
@@ -405,12 +427,6 @@ static int push_frame(struct process *p, int sig,
 	regs->rax = 0;
 	regs->rflags &= ~(RFLAGS_DF | RFLAGS_TF);
 	return 0;
-}
-
-/* What a signal with no handler does: nothing, or the end. */
-static bool default_ignores(int sig)
-{
-	return SIG_BIT(sig) & (SIG_DEFAULT_IGNORED | SIG_DEFAULT_STOP);
 }
 
 /*

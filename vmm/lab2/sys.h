@@ -51,6 +51,7 @@ SYS_DECL(access);
 SYS_DECL(faccessat);
 SYS_DECL(faccessat2);
 SYS_DECL(getdents64);
+SYS_DECL(getdents);
 SYS_DECL(getcwd);
 SYS_DECL(chdir);
 SYS_DECL(fchdir);
@@ -89,6 +90,13 @@ SYS_DECL(clock_gettime);
 SYS_DECL(clock_getres);
 SYS_DECL(nanosleep);
 SYS_DECL(clock_nanosleep);
+SYS_DECL(alarm);
+SYS_DECL(getitimer);
+SYS_DECL(setitimer);
+/* Raise SIGALRM if the process's alarm is due (then re-arm it). */
+void time_check_alarm(struct process *p);
+/* The process's alarm timer goes (exit; fork's child has none). */
+void time_destroy(struct process *p);
 
 /* fs.c, for execve: a guest path (a host string) opened in the sandbox. */
 int fs_open(struct process *p, uint64_t dirfd, const char *path, int oflags);
@@ -99,6 +107,7 @@ SYS_DECL(munmap);
 SYS_DECL(mremap);
 SYS_DECL(mprotect);
 SYS_DECL(madvise);
+SYS_DECL(msync);
 SYS_DECL(brk);
 
 /* signal.c: dispositions, the mask, delivery and frames. */
@@ -123,6 +132,8 @@ void signal_force(struct process *p, const struct lab2_siginfo *info);
 void signal_deliver(struct process *p, struct kvm_regs *regs);
 bool signal_deliverable(const struct process *p);
 bool signal_handler_pending(const struct process *p);
+/* Would a pending signal do something: run a handler, or end it? */
+bool signal_acts(const struct process *p);
 /* Would a pending signal run a handler that does not restart calls? */
 bool signal_interrupts(const struct process *p);
 /* Would @sig run a handler now (not blocked, not default or ignored)? */
@@ -144,6 +155,11 @@ SYS_DECL(setpgid);
 SYS_DECL(setsid);
 /* execve succeeded: a vfork parent may go on. */
 void task_exec_done(struct process *p);
+
+/* net.c: no network. */
+SYS_DECL(socket);
+SYS_DECL(getsockname);
+SYS_DECL(getpeername);
 
 /* exec.c */
 SYS_DECL(execve);

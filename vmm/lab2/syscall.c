@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -354,6 +355,23 @@ static SYS_DECL(prlimit64)
 	return lab2_copy_to_user(p, a[3], &lim, sizeof(lim));
 }
 
+/* What the machine has: its uptime and load, and the guest's RAM. */
+static SYS_DECL(sysinfo)
+{
+	struct sysinfo info, host;
+
+	memset(&info, 0, sizeof(info));
+	if (sysinfo(&host) == 0) {
+		info.uptime = host.uptime;
+		memcpy(info.loads, host.loads, sizeof(info.loads));
+	}
+	info.totalram = p->mem->size;
+	info.freeram = p->mem->size - p->brk;
+	info.procs = 1;
+	info.mem_unit = 1;
+	return lab2_copy_to_user(p, a[0], &info, sizeof(info));
+}
+
 /*
  * The table: for --strace, each argument's kind: 'd' decimal, 'x' hex,
  * 's' a string in guest memory. The names are the lab's log's.
@@ -394,12 +412,18 @@ static const struct syscall_desc syscalls[] = {
 	SYS(select, "SELECT", "dxxxx", select),
 	SYS(sched_yield, "SCHED_YIELD", "", ignored),
 	SYS(mremap, "MREMAP", "xxxdx", mremap),
-	SYS(msync, "MSYNC", "xxd", ignored),
+	SYS(msync, "MSYNC", "xxd", msync),
 	SYS(madvise, "MADVISE", "xxd", madvise),
 	SYS(dup, "DUP", "d", dup),
 	SYS(sendfile, "SENDFILE", "ddxd", sendfile),
+	SYS(socket, "SOCKET", "ddd", socket),
+	SYS(getsockname, "GETSOCKNAME", "dxx", getsockname),
+	SYS(getpeername, "GETPEERNAME", "dxx", getpeername),
 	SYS(dup2, "DUP2", "dd", dup2),
 	SYS(pause, "PAUSE", "", pause),
+	SYS(getitimer, "GETITIMER", "dx", getitimer),
+	SYS(alarm, "ALARM", "d", alarm),
+	SYS(setitimer, "SETITIMER", "dxx", setitimer),
 	SYS(nanosleep, "NANOSLEEP", "xx", nanosleep),
 	SYS(getpid, "GETPID", "", getpid),
 	SYS(clone, "CLONE", "xxxxx", clone),
@@ -439,6 +463,7 @@ static const struct syscall_desc syscalls[] = {
 	SYS(getegid, "GETEGID", "", getegid),
 	SYS(setpgid, "SETPGID", "dd", setpgid),
 	SYS(getppid, "GETPPID", "", getppid),
+	SYS(sysinfo, "SYSINFO", "x", sysinfo),
 	SYS(getpgrp, "GETPGRP", "", getpgrp),
 	SYS(getgroups, "GETGROUPS", "dx", getgroups),
 	SYS(setsid, "SETSID", "", setsid),
@@ -457,6 +482,7 @@ static const struct syscall_desc syscalls[] = {
 	SYS(time, "TIME", "x", time),
 	SYS(sched_getaffinity, "SCHED_GETAFFINITY", "ddx", sched_getaffinity),
 	SYS(getdents64, "GETDENTS64", "dxd", getdents64),
+	SYS(getdents, "GETDENTS", "dxd", getdents),
 	SYS(set_tid_address, "SET_TID_ADDRESS", "x", getpid),
 	SYS(fadvise64, "FADVISE64", "dddd", fadvise64),
 	SYS(clock_gettime, "CLOCK_GETTIME", "dx", clock_gettime),
@@ -647,6 +673,7 @@ int syscall_handle(struct process *p)
 	p->regs_replaced = false;
 	ret = syscall_dispatch(p, nr, args);
 	p->regs = NULL;
+	time_check_alarm(p);
 	regs.rax = ret;
 	if (!p->regs_replaced) {
 		/* What syscall saved: RIP in RCX, RFLAGS in R11. */

@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/sched.h>
@@ -38,6 +39,7 @@
 
 #include "core/log.h"
 #include "core/run.h"
+#include "core/timeout.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "lab2/sys.h"
@@ -45,9 +47,16 @@
 #include "lab2/task.h"
 #include "lab2/uaccess.h"
 
-#define FIRST_PID		1
+/*
+ * The first process is not init: as a command run from a shell, it has
+ * a parent (INIT_PID, which is not in the table: nobody can signal or
+ * wait for it) and a pid of its own. Orphans go to the first process.
+ */
+#define INIT_PID		1
+#define FIRST_PID		2
+/* How long a wait naps before it looks at --timeout again. */
+#define TASK_WAIT_NAP_NS	(100 * NSEC_PER_MSEC)
 /* A host signal that only interrupts a blocked host call. */
-#define KICK_SIGNAL		SIGUSR2
 #define MSR_STAR		0xc0000081
 #define MSR_LSTAR		0xc0000082
 #define MSR_SFMASK		0xc0000084
@@ -104,12 +113,16 @@ static void kick_handler(int sig)
 static void task_setup_host(void)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
+	pthread_condattr_t attr;
 	struct rlimit lim;
 
 	pthread_mutex_init(&tasks_lock, NULL);
-	pthread_cond_init(&tasks_changed, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&tasks_changed, &attr);
+	pthread_condattr_destroy(&attr);
 	sigemptyset(&sa.sa_mask);
-	sigaction(KICK_SIGNAL, &sa, NULL);
+	sigaction(LAB2_KICK_SIGNAL, &sa, NULL);
 	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
 		lim.rlim_cur = lim.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &lim);
@@ -152,6 +165,7 @@ int task_add_first(struct process *p)
 	pthread_mutex_lock(&tasks_lock);
 	t = task_alloc();
 	if (t) {
+		t->ppid = INIT_PID;
 		t->pgid = t->pid;
 		t->sid = t->pid;
 		t->proc = p;
@@ -163,12 +177,30 @@ int task_add_first(struct process *p)
 	return t ? 0 : -1;
 }
 
+/*
+ * Wait, under the lock, for the table to change: a child's end, a
+ * signal. For a while only: --timeout's signal cannot wake a condition
+ * variable, so the waiter looks at it between naps.
+ */
+static void task_wait(struct process *p)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += TASK_WAIT_NAP_NS;
+	if (until.tv_nsec >= NSEC_PER_SEC) {
+		until.tv_sec++;
+		until.tv_nsec -= NSEC_PER_SEC;
+	}
+	pthread_cond_timedwait(&tasks_changed, &tasks_lock, &until);
+}
+
 /* Wake @t's thread wherever it waits. Under the lock. */
 static void task_kick(struct lab2_task *t)
 {
 	pthread_cond_broadcast(&tasks_changed);
 	if (t->proc && !pthread_equal(t->thread, pthread_self()))
-		pthread_kill(t->thread, KICK_SIGNAL);
+		pthread_kill(t->thread, LAB2_KICK_SIGNAL);
 }
 
 /* Under the lock: @t's parent learns of its end. */
@@ -216,7 +248,7 @@ void task_exit(struct process *p)
 	t->state = TASK_ZOMBIE;
 	t->proc = NULL;
 	t->vfork_pending = false;
-	/* Orphans go to the first process, as to init. */
+	/* Orphans go to the first process, which stands for init. */
 	for (i = 0; i < TASK_MAX; i++)
 		if (tasks[i].state != TASK_FREE && tasks[i].ppid == t->pid)
 			tasks[i].ppid = FIRST_PID;
@@ -255,7 +287,7 @@ static void block_kicks(bool block)
 	sigset_t kick;
 
 	sigemptyset(&kick);
-	sigaddset(&kick, KICK_SIGNAL);
+	sigaddset(&kick, LAB2_KICK_SIGNAL);
 	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &kick, NULL);
 }
 
@@ -265,6 +297,12 @@ static int clone_process(struct process *c, const struct process *p)
 	unsigned int i;
 
 	memcpy(c, p, sizeof(*c));
+	/* Before anything can fail: the mappings' files are the child's own. */
+	mm_clone(c, p);
+	/* Pending alarms are not inherited (POSIX fork). */
+	c->alarm_at = 0;
+	c->alarm_interval = 0;
+	c->alarm_timer_made = false;
 	c->task = NULL;
 	c->regs = NULL;
 	c->trace = p->trace;
@@ -488,8 +526,9 @@ static long do_fork(struct process *p, uint64_t flags, uint64_t newsp,
 	}
 	pthread_detach(t->thread);
 	/* vfork: the parent sleeps until the child has exec'd or ended. */
-	while ((flags & CLONE_VFORK) && t->pid == pid && t->vfork_pending)
-		pthread_cond_wait(&tasks_changed, &tasks_lock);
+	while ((flags & CLONE_VFORK) && t->pid == pid && t->vfork_pending &&
+	       !timeout_expired())
+		task_wait(p);
 	pthread_mutex_unlock(&tasks_lock);
 	return pid;
 }
@@ -544,6 +583,7 @@ SYS_DECL(wait4)
 	int64_t pid = (int32_t)a[0];
 	uint64_t options = a[2];
 	int status = 0;
+	bool any;
 	long ret;
 
 	if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED |
@@ -551,9 +591,9 @@ SYS_DECL(wait4)
 		return -EINVAL;
 	pthread_mutex_lock(&tasks_lock);
 	for (;;) {
-		bool any = false;
 		unsigned int i;
 
+		any = false;
 		ret = 0;
 		for (i = 0; i < TASK_MAX; i++) {
 			struct lab2_task *t = &tasks[i];
@@ -570,14 +610,16 @@ SYS_DECL(wait4)
 		}
 		if (ret || !any || (options & WNOHANG))
 			break;
-		if (signal_deliverable(p)) {
+		time_check_alarm(p);
+		if (signal_deliverable(p) || timeout_expired()) {
 			ret = -EINTR;
 			break;
 		}
-		pthread_cond_wait(&tasks_changed, &tasks_lock);
+		task_wait(p);
 	}
 	pthread_mutex_unlock(&tasks_lock);
-	if (!ret && !(options & WNOHANG))
+	/* No child at all: ECHILD, WNOHANG or not; 0 is "none ended yet". */
+	if (!any)
 		return -ECHILD;
 	if (ret > 0 && a[1] &&
 	    lab2_copy_to_user(p, a[1], &status, sizeof(status)))
@@ -594,8 +636,12 @@ SYS_DECL(wait4)
 void task_wait_signal(struct process *p)
 {
 	pthread_mutex_lock(&tasks_lock);
-	while (!signal_deliverable(p))
-		pthread_cond_wait(&tasks_changed, &tasks_lock);
+	for (;;) {
+		time_check_alarm(p);
+		if (signal_deliverable(p) || timeout_expired())
+			break;
+		task_wait(p);
+	}
 	pthread_mutex_unlock(&tasks_lock);
 }
 
@@ -663,7 +709,7 @@ long task_kill(struct process *p, int64_t pid, int sig, int code)
 		else if (pid == 0)
 			match = t->pgid == self->pgid;
 		else if (pid == -1)
-			match = t->pid != FIRST_PID || t == self;
+			match = true;	/* all of them: none is init */
 		else
 			match = t->pgid == -pid;
 		if (!match)
