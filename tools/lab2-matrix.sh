@@ -201,12 +201,14 @@ printf 'first line of stdin\nsecond line\nthird\n' >"$work/stdin.txt"
 # What a tree holds, one line per file: path, type, mode, owner, links,
 # link target, and a regular file's checksum. Not times, not sizes of
 # directories (they depend on how the filesystem grew the directory).
+# dev/ and proc/ too: the native run's mounts were in its namespace
+# only, so what is in them here is what a program wrote.
 # The programs still shared with the fixture (bin/, linked, not written
 # since) are not hashed: they are the fixture's, unchanged.
 manifest() {
-	(cd "$1" && find . -mindepth 1 \( -path ./proc -o -path ./dev \) \
-		-prune -o -printf '%P %y %m %u:%g %n %l\n' | LC_ALL=C sort
-	 find . \( -path ./proc -o -path ./dev \) -prune -o -type f \
+	(cd "$1" && find . -mindepth 1 -printf '%P %y %m %u:%g %n %l\n' |
+		LC_ALL=C sort
+	 find . -type f \
 		\( ! -path './bin/*' -o -links 1 -o -newer "$work/stamp" \) \
 		-print0 | LC_ALL=C sort -z | xargs -0r md5sum)
 }
