@@ -288,7 +288,7 @@ fuzz: deps-check
 PHONY += clean mrproper
 clean:
 	$(Q)find $(objtree) \( -name '*.o' -o -name '*.a' -o -name '*.bin' \
-		-o -name '*.lds' -o -name '*.inc' -o -name '.*.cmd' \
+		-o -name '*.lds' -o -name '*.inc' -o -name '*.so' -o -name '.*.cmd' \
 		-o -name '.*.d' \) -type f -delete
 	$(Q)rm -f $(vmm) $(checker) $(objtree)/checker/unit \
 		$(addprefix $(objtree)/fuzz/,\

@@ -21,5 +21,6 @@ GUEST_IMAGE(serial_in, SERIAL_IN_BIN)
 GUEST_IMAGE(mmio, MMIO_BIN)
 GUEST_IMAGE(lab2_stub, LAB2_STUB_BIN)
 GUEST_IMAGE(lab2_app, LAB2_APP_ELF)
+GUEST_IMAGE(lab2_vdso, LAB2_VDSO_SO)
 
 	.section .note.GNU-stack, "", @progbits

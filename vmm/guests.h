@@ -13,5 +13,6 @@ extern const uint8_t serial_in[], serial_in_end[];
 extern const uint8_t mmio[], mmio_end[];
 extern const uint8_t lab2_stub[], lab2_stub_end[];
 extern const uint8_t lab2_app[], lab2_app_end[];
+extern const uint8_t lab2_vdso[], lab2_vdso_end[];
 
 #endif /* VMM_GUESTS_H */

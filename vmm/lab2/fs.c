@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -764,6 +765,18 @@ SYS_DECL(fsync)
 	int fd = fd_host(p, a[0]);
 
 	return fd < 0 ? fd : host_result(fsync(fd));
+}
+
+/* flock: the host's lock on the host's file, as fcntl's record locks. */
+SYS_DECL(flock)
+{
+	int fd = fd_host(p, a[0]);
+
+	if (fd < 0)
+		return fd;
+	if (a[1] & ~(uint64_t)(LOCK_SH | LOCK_EX | LOCK_UN | LOCK_NB))
+		return -EINVAL;
+	return host_result(flock(fd, (int)a[1]));
 }
 
 SYS_DECL(statfs)

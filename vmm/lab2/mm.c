@@ -201,12 +201,12 @@ static uint64_t mmap_floor(const struct process *p)
 	return ALIGN(p->brk, PROC_PAGE_SIZE);
 }
 
-/* Is [start, end) clear of every area, the heap and the stack? */
+/* Is [start, end) clear of every area, the heap and the vDSO? */
 static bool range_free(const struct process *p, uint64_t start, uint64_t end)
 {
 	unsigned int i;
 
-	if (start < mmap_floor(p) || end > p->stack_low || start >= end)
+	if (start < mmap_floor(p) || end > p->mmap_top || start >= end)
 		return false;
 	for (i = 0; i < p->nr_vmas; i++)
 		if (p->vmas[i].start < end && p->vmas[i].end > start)
@@ -214,10 +214,10 @@ static bool range_free(const struct process *p, uint64_t start, uint64_t end)
 	return true;
 }
 
-/* The highest free gap of @len bytes below the stack, or 0. */
+/* The highest free gap of @len bytes below the vDSO, or 0. */
 static uint64_t find_gap(const struct process *p, uint64_t len)
 {
-	uint64_t top = p->stack_low;
+	uint64_t top = p->mmap_top;
 	int i;
 
 	for (i = (int)p->nr_vmas - 1; i >= -1; i--) {
@@ -288,8 +288,8 @@ SYS_DECL(mmap)
 		if (addr % PROC_PAGE_SIZE)
 			return -EINVAL;
 		start = addr;
-		if (start < mmap_floor(p) || start > p->stack_low ||
-		    len > p->stack_low - start)
+		if (start < mmap_floor(p) || start > p->mmap_top ||
+		    len > p->mmap_top - start)
 			return -ENOMEM;
 		if ((flags & MAP_FIXED_NOREPLACE) &&
 		    !range_free(p, start, start + len))
@@ -341,12 +341,12 @@ SYS_DECL(munmap)
 	if ((start % PROC_PAGE_SIZE) || !a[1] || start > UINT64_MAX - len)
 		return -EINVAL;
 	/* Nothing there is not an error: Linux unmaps what there is. */
-	if (start >= p->stack_low || start + len <= mmap_floor(p))
+	if (start >= p->mmap_top || start + len <= mmap_floor(p))
 		return 0;
 	if (start < mmap_floor(p))
 		start = mmap_floor(p);
-	if (start + len > p->stack_low)
-		len = p->stack_low - start;
+	if (start + len > p->mmap_top)
+		len = p->mmap_top - start;
 	ret = vma_remove(p, start, start + len);
 	if (!ret)
 		release(p, start, start + len);
@@ -387,7 +387,7 @@ SYS_DECL(mremap)
 	/* Grow in place if the pages after it are free. */
 	if (v->end == old + old_len &&
 	    (v + 1 == p->vmas + p->nr_vmas || v[1].start >= old + new_len) &&
-	    old + new_len <= p->stack_low) {
+	    old + new_len <= p->mmap_top) {
 		v->end = old + new_len;
 		return old;
 	}
@@ -442,7 +442,7 @@ SYS_DECL(madvise)
 	if ((start % PROC_PAGE_SIZE) || start > UINT64_MAX - len)
 		return -EINVAL;
 	if (a[2] == MADV_DONTNEED && start >= mmap_floor(p) &&
-	    start + len <= p->stack_low)
+	    start + len <= p->mmap_top)
 		release(p, start, start + len);
 	return 0;
 }
@@ -451,7 +451,7 @@ SYS_DECL(madvise)
 SYS_DECL(brk)
 {
 	uint64_t want = a[0], old = ALIGN(p->brk, PROC_PAGE_SIZE);
-	uint64_t limit = p->nr_vmas ? p->vmas[0].start : p->stack_low;
+	uint64_t limit = p->nr_vmas ? p->vmas[0].start : p->mmap_top;
 
 	if (want < p->brk_start || want > limit)
 		return p->brk;

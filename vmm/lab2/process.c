@@ -174,6 +174,8 @@ static void auxv_fill(struct process *p, struct auxv *v, uint64_t random,
 	auxv_add(v, AT_RANDOM, random);
 	auxv_add(v, AT_PLATFORM, platform);
 	auxv_add(v, AT_EXECFN, execfn);
+	if (p->vdso_size)
+		auxv_add(v, AT_SYSINFO_EHDR, p->vdso);
 }
 
 /* The strings the vectors point to, at the top of the stack. */
@@ -264,12 +266,23 @@ static int process_layout(struct process *p, const struct elf_image *img)
 	p->brk_start = ALIGN(img->end, PROC_PAGE_SIZE);
 	p->brk = p->brk_start;
 	p->stack_low = p->mem->size - PROC_STACK_SIZE;
+	p->vdso = p->stack_low - PROC_VDSO_SIZE;
+	p->mmap_top = p->vdso;
 	p->nr_vmas = 0;
-	if (p->brk_start > p->stack_low) {
+	if (p->brk_start > p->vdso) {
 		pr_err("the program leaves no room for its stack; use a larger --mem");
 		return -1;
 	}
-	return 0;
+	if (!p->vdso_size)
+		return 0;
+	if (p->vdso_size > PROC_VDSO_SIZE) {
+		pr_err("lab2: the vDSO image (%zu bytes) is larger than its room",
+		       p->vdso_size);
+		return -1;
+	}
+	/* The vDSO's file is its memory image (guest_64_bits/vdso.ld). */
+	return lab2_copy_to_user(p, p->vdso, p->vdso_image, p->vdso_size) ?
+	       -1 : 0;
 }
 
 int process_setup(struct process *p, const struct elf_image *img,

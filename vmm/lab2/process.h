@@ -56,6 +56,8 @@
  * never touches (a PROT_NONE reservation, say) costs nothing.
  */
 #define PROC_MEM_DEFAULT	PROC_MEM_MAX
+/* Room for the vDSO image (guest_64_bits/vdso.c), below the stack. */
+#define PROC_VDSO_SIZE		0x2000ULL
 /* Set, it makes the VMM use the register ioctls (for make bench). */
 #define PROC_NO_SYNC_REGS_ENV	"KVMLAB_NO_SYNC_REGS"
 
@@ -118,6 +120,10 @@ struct process {
 	struct elf_image img;
 	uint64_t brk_start, brk;	/* the heap grows up from brk_start */
 	uint64_t stack_low;		/* the stack's lowest address */
+	uint64_t vdso;			/* the vDSO, below the stack */
+	const uint8_t *vdso_image;	/* what is copied there, or NULL */
+	size_t vdso_size;
+	uint64_t mmap_top;		/* mmaps go below it: the vDSO */
 	struct lab2_vma vmas[PROC_MAX_VMAS];	/* sorted, disjoint */
 	unsigned int nr_vmas;
 	unsigned int umask;

@@ -133,8 +133,10 @@ int sandbox_open_root(const char *dir)
 
 /*
  * The devices every Linux system has, and programs take for granted
- * (a shell's background job reads /dev/null): a sandbox without its
- * own gets the host's. They hold nothing and lead nowhere.
+ * (a shell's background job reads /dev/null): always the host's, even
+ * where the sandbox has a dev/ of its own, in which a write to
+ * /dev/null would otherwise make a file. They hold nothing and lead
+ * nowhere.
  */
 static const char *const common_devices[] = {
 	"dev/null", "dev/zero", "dev/full", "dev/random", "dev/urandom",
@@ -172,9 +174,9 @@ int sandbox_openat(int dirfd, const char *path, int flags, mode_t mode)
 	 */
 	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
 		how.mode = mode & GUEST_MODE_BITS;
-	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	fd = open_common_device(path, flags);
 	if (fd < 0 && errno == ENOENT)
-		fd = open_common_device(path, flags);
+		fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	return fd < 0 ? -errno : (int)fd;
 }
 

@@ -80,6 +80,7 @@ SYS_DECL(ftruncate);
 SYS_DECL(utimensat);
 SYS_DECL(umask);
 SYS_DECL(fsync);
+SYS_DECL(flock);
 SYS_DECL(statfs);
 SYS_DECL(fstatfs);
 
@@ -91,6 +92,7 @@ SYS_DECL(clock_getres);
 SYS_DECL(nanosleep);
 SYS_DECL(clock_nanosleep);
 SYS_DECL(alarm);
+SYS_DECL(times);
 SYS_DECL(getitimer);
 SYS_DECL(setitimer);
 /* Raise SIGALRM if the process's alarm is due (then re-arm it). */
