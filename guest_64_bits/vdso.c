@@ -12,6 +12,8 @@
 #define SYS_CLOCK_GETRES	229
 #define SYS_GETCPU		309
 
+#include "vdso.h"
+
 static long vdso_syscall3(long nr, long a, long b, long c)
 {
 	long ret;
@@ -22,12 +24,6 @@ static long vdso_syscall3(long nr, long a, long b, long c)
 			     : "rcx", "r11", "memory");
 	return ret;
 }
-
-long __vdso_clock_gettime(long clock, void *ts);
-long __vdso_gettimeofday(void *tv, void *tz);
-long __vdso_time(long *t);
-long __vdso_getcpu(unsigned int *cpu, unsigned int *node, void *cache);
-long __vdso_clock_getres(long clock, void *ts);
 
 long __vdso_clock_gettime(long clock, void *ts)
 {
@@ -53,14 +49,3 @@ long __vdso_clock_getres(long clock, void *ts)
 {
 	return vdso_syscall3(SYS_CLOCK_GETRES, clock, (long)ts, 0);
 }
-
-/* The names without the prefix, as the kernel's vDSO has them too. */
-long clock_gettime(long clock, void *ts)
-	__attribute__((weak, alias("__vdso_clock_gettime")));
-long gettimeofday(void *tv, void *tz)
-	__attribute__((weak, alias("__vdso_gettimeofday")));
-long time(long *t) __attribute__((weak, alias("__vdso_time")));
-long getcpu(unsigned int *cpu, unsigned int *node, void *cache)
-	__attribute__((weak, alias("__vdso_getcpu")));
-long clock_getres(long clock, void *ts)
-	__attribute__((weak, alias("__vdso_clock_getres")));

@@ -149,7 +149,7 @@ static int load_program(struct vmm *vmm, const struct vmm_options *opts,
 		     opts->strace ? stderr : NULL);
 	/* The clocks' vDSO, which every program of the run gets. */
 	vmm->proc.vdso_image = lab2_vdso;
-	vmm->proc.vdso_size = lab2_vdso_end - lab2_vdso;
+	vmm->proc.vdso_size = (uintptr_t)lab2_vdso_end - (uintptr_t)lab2_vdso;
 	/* The program's own file, for an execve of /proc/self/exe. */
 	if (opts->elf_path)
 		vmm->proc.exe_fd = open(opts->elf_path, O_RDONLY | O_CLOEXEC);
