@@ -51,7 +51,8 @@
 # expression: only the commands it matches), MATRIX_TIMEOUT, MATRIX_VMM
 # (default OBJTREE/vmm/vmm). Results: OBJTREE/.tools/lab2-matrix/
 # results.tsv (command, verdict, what differs, the VMM's last stderr
-# line) and logs/ (each run's stdout and stderr, by line number).
+# line, native and VMM milliseconds) and logs/ (each run's stdout,
+# stderr and tree, by line number in the list).
 set -uo pipefail
 
 src=$(cd "$1" && pwd)
@@ -253,13 +254,13 @@ total=0 matched=0 crashes=0 hangs=0 skipped=0 nr=0
 
 run_one() {
 	local line=$1 id=$2 prog elf a=$work/A b=$work/B
-	local ns vs nt vt start what="" verdict last
+	local ns vs nt vt nms vms start what="" verdict last
 
 	eval "set -- $line"
 	prog=$1
 	shift
 	if [ ! -x "$fixture/bin/$prog" ]; then
-		printf '%s\tskip\tno bin/%s (see %s)\t\n' "$line" "$prog" \
+		printf '%s\tskip\tno bin/%s (see %s)\t\t\t\n' "$line" "$prog" \
 			"$progs/$prog.log" >>"$results"
 		echo "SKIP  $line: no bin/$prog in the fixture (did it build?)"
 		skipped=$((skipped + 1))
@@ -282,6 +283,7 @@ run_one() {
 		>"$logs/$id.native.out" 2>"$logs/$id.native.err"
 	ns=$?
 	timed_out "$ns" "$start" "$limit" && nt=1 || nt=0
+	nms=$((($(date +%s%N) - start) / 1000000))
 	start=$(date +%s%N)
 	(ulimit -c 0
 	 cd "$b" &&
@@ -291,6 +293,7 @@ run_one() {
 		>"$logs/$id.vmm.out" 2>"$logs/$id.vmm.err"
 	vs=$?
 	timed_out "$vs" "$start" "$limit" && vt=1 || vt=0
+	vms=$((($(date +%s%N) - start) / 1000000))
 
 	total=$((total + 1))
 	[ "$nt" -eq 1 ] && what="the native run timed out (fix the list); "
@@ -324,7 +327,8 @@ run_one() {
 	else
 		verdict=mismatch
 	fi
-	printf '%s\t%s\t%s\t%s\n' "$line" "$verdict" "${what%; }" "$last" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$line" "$verdict" "${what%; }" \
+		"$last" "$nms" "$vms" \
 		>>"$results"
 	[ "$verdict" = match ] && return
 	printf '%-8s %s: %s | %s\n' "${verdict^^}" "$line" "${what%; }" \
@@ -356,6 +360,11 @@ unanswered=$(awk -F'\t' '$2 != "match" && $2 != "skip" {
 }' "$results" | sort -k1,1nr -k2 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }')
 [ -n "$unanswered" ] &&
 	echo "lab2-matrix: unanswered syscalls, by failing commands: $unanswered"
+# A command near MATRIX_TIMEOUT in the VMM is a hang on a slower host.
+awk -F'\t' '$2 != "skip" {
+	printf "%d\tlab2-matrix: slow in the VMM: %s (%d ms, native %d ms)\n",
+	       $6, $1, $6, $5
+}' "$results" | sort -k1,1nr | head -n 3 | cut -f 2-
 
 echo "lab2-matrix: $matched of $total match ($crashes crashes, $hangs hangs, $skipped skipped); details in $results"
 [ "$crashes" -eq 0 ] && [ "$hangs" -eq 0 ]
