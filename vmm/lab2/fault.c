@@ -30,6 +30,7 @@
 #include "core/log.h"
 #include "lab2/sys.h"
 #include "lab2/syscall.h"
+#include "lab2/task.h"
 #include "lab2/uaccess.h"
 
 /* The frame the stub's vector entry leaves at RSP. */
@@ -262,7 +263,9 @@ int fault_handle(struct process *p)
 	}
 	time_check_alarm(p);
 	signal_deliver(p, &regs);
-	if (p->exited)
+	if (p->exited) {
+		task_end_first(p);
 		return BUS_STOP;
+	}
 	return process_set_regs(p, &regs);
 }

@@ -34,6 +34,7 @@
 #include "core/log.h"
 #include "lab2/sys.h"
 #include "lab2/syscall.h"
+#include "lab2/task.h"
 #include "lab2/uaccess.h"
 
 /* The syscall instruction's length: RIP goes back by it to restart. */
@@ -687,7 +688,9 @@ int syscall_handle(struct process *p)
 		}
 	}
 	signal_deliver(p, &regs);
-	if (p->exited)
+	if (p->exited) {
+		task_end_first(p);
 		return BUS_STOP;	/* the run is over */
+	}
 	return process_set_regs(p, &regs) ? -1 : 0;
 }

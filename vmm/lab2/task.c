@@ -157,6 +157,16 @@ static struct lab2_task *task_find(int pid)
 	return NULL;
 }
 
+/* How many processes run (zombies aside), under the lock. */
+static unsigned int task_running(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < TASK_MAX; i++)
+		n += tasks[i].state == TASK_RUNNING;
+	return n;
+}
+
 int task_add_first(struct process *p)
 {
 	struct lab2_task *t;
@@ -254,6 +264,17 @@ void task_exit(struct process *p)
 			tasks[i].ppid = FIRST_PID;
 	notify_parent(t);
 	p->task = NULL;
+	pthread_mutex_unlock(&tasks_lock);
+}
+
+void task_end_first(struct process *p)
+{
+	if (!p->task || p->task->ppid != INIT_PID)
+		return;
+	pthread_mutex_lock(&tasks_lock);
+	/* It is still counted itself until task_exit(). */
+	while (task_running() > 1 && !timeout_expired())
+		task_wait(p);
 	pthread_mutex_unlock(&tasks_lock);
 }
 
@@ -492,7 +513,7 @@ static long do_fork(struct process *p, uint64_t flags, uint64_t newsp,
 	c->proc.user_sregs = c->sregs;
 
 	pthread_mutex_lock(&tasks_lock);
-	t = task_alloc();
+	t = task_running() < TASK_LIVE_MAX ? task_alloc() : NULL;
 	if (!t) {
 		pthread_mutex_unlock(&tasks_lock);
 		child_free(c);

@@ -15,14 +15,24 @@
 
 #include "lab2/process.h"
 
-/* At most this many processes at once; fork says EAGAIN past it. */
-#define TASK_MAX		64
+/*
+ * At most TASK_LIVE_MAX processes run at once (each is a VM): fork
+ * says EAGAIN past it. The table has room for their zombies too.
+ */
+#define TASK_LIVE_MAX		64
+#define TASK_MAX		256
 
 /* The first process (pid 1), run by the VMM's main thread. */
 int task_add_first(struct process *p);
 
 /* @p has ended: a zombie for its parent, which gets SIGCHLD. */
 void task_exit(struct process *p);
+
+/*
+ * The first process has ended: wait (within --timeout) for the others
+ * that still run, as a shell's caller waits for the end of its output.
+ */
+void task_end_first(struct process *p);
 
 /* kill(2) from @p: @pid as kill takes it, @sig 0 to only check. */
 long task_kill(struct process *p, int64_t pid, int sig, int code);
