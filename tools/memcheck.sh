@@ -35,6 +35,9 @@ runs=(
 	"--poll --simvirtio --mode long --load $guests/svio_race.bin"
 	"--root $root --elf $programs/abuse.musl"
 	"--root $root --elf $programs/escape.musl -- ../x /etc/passwd"
+	"--root $root --elf $programs/families.musl -- processes"
+	"--root $root --elf $programs/families.glibc -- handlers"
+	"--root $root --elf $programs/families.musl -- memory"
 )
 
 failed=0
