@@ -70,7 +70,7 @@ fixture_time=@1700000000
 grace=5
 guest_env=(HOME=/ PATH=/bin:/usr/bin TERM=dumb)
 shells=(bash-static zsh-static mksh-static sash)
-c_progs="files mem proc sig clock misc threads fault stdio io"
+c_progs="files mem proc sig clock misc threads fault stdio io ipc"
 
 die() {
 	echo "lab2-matrix: $*" >&2
