@@ -147,6 +147,40 @@ START_TEST(test_unknown_syscall)
 }
 END_TEST
 
+/*
+ * A fault with no handler ends the program as Linux would: status
+ * 128 + SIGSEGV, and one line that names the fault, address and RIP.
+ * The same program's output before it is not lost.
+ */
+START_TEST(test_program_fault)
+{
+	static const char *const builds[] = { "families.musl",
+					      "families.glibc" };
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program_path(builds[_i]), "--",
+	    "fault");
+	assert_status(&r, 128 + SIGSEGV);
+	assert_stdout(&r, "before\n");
+	assert_stderr_has(&r, "a page fault (SIGSEGV): a user write at 0x0, not mapped, RIP 0x");
+}
+END_TEST
+
+/*
+ * The vsyscall page is emulated (Linux's vsyscall=emulate): not
+ * compared with the host, whose kernel may have it off.
+ */
+START_TEST(test_vsyscall)
+{
+	struct vmm_run r;
+
+	VMM(&r, VMM_TIMEOUT_ARG, "--elf", program_path("families.musl"), "--",
+	    "vsyscall");
+	assert_status(&r, 0);
+	assert_stdout(&r, "time-sane: 1\ngettimeofday: 0\ntv-sane: 1\n");
+}
+END_TEST
+
 /* A program that reads a terminal forever cannot outlive --timeout. */
 START_TEST(test_program_blocked_read)
 {
@@ -457,6 +491,8 @@ void lab2_tests(void)
 	tcase_add_loop_test(kvm, test_static_program, 0, 2);
 	tcase_add_test(kvm, test_sandbox);
 	tcase_add_test(kvm, test_unknown_syscall);
+	tcase_add_loop_test(kvm, test_program_fault, 0, 2);
+	tcase_add_test(kvm, test_vsyscall);
 	tcase_add_test(kvm, test_program_blocked_read);
 	tcase_add_test(kvm, test_bad_program);
 	tcase_add_loop_test(kvm, test_matrix, 0, ARRAY_SIZE(matrix));

@@ -271,6 +271,32 @@ static void handlers(void)
 	abort();		/* the end: status 128 + SIGABRT */
 }
 
+/* The program's own fault, no handler: Linux's end, 128 + SIGSEGV. */
+static void fault(void)
+{
+	printf("before\n");
+	fflush(stdout);
+	*opaque_address(0) = 1;
+	printf("after\n");
+}
+
+/* The legacy vsyscall page, as old static programs call it. */
+#define VSYSCALL_GETTIMEOFDAY	0xffffffffff600000UL
+#define VSYSCALL_TIME		0xffffffffff600400UL
+
+static void vsyscall(void)
+{
+	time_t (*vtime)(time_t *) = (time_t (*)(time_t *))VSYSCALL_TIME;
+	int (*vgettimeofday)(struct timeval *, void *) =
+		(int (*)(struct timeval *, void *))VSYSCALL_GETTIMEOFDAY;
+	struct timeval tv;
+	time_t t = 0;
+
+	show("time-sane", vtime(&t) > 1600000000 && t > 1600000000);
+	show("gettimeofday", vgettimeofday(&tv, NULL));
+	show("tv-sane", tv.tv_sec > 1600000000);
+}
+
 static int child_status(pid_t pid)
 {
 	int status = 0;
@@ -375,6 +401,7 @@ int main(int argc, char **argv)
 		{ "files", files }, { "dirs", dirs }, { "fds", fds },
 		{ "clocks", clocks }, { "signals", signals },
 		{ "handlers", handlers }, { "memory", memory },
+		{ "fault", fault }, { "vsyscall", vsyscall },
 	};
 	unsigned int i;
 
@@ -393,6 +420,6 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	fprintf(stderr, "usage: families files|dirs|fds|clocks|signals|handlers|processes|memory\n");
+	fprintf(stderr, "usage: families files|dirs|fds|clocks|signals|handlers|processes|memory|fault|vsyscall\n");
 	return 2;
 }
