@@ -294,9 +294,14 @@ run_one() {
 	vs=$?
 	timed_out "$vs" "$start" "$limit" && vt=1 || vt=0
 	vms=$((($(date +%s%N) - start) / 1000000))
+	# The VMM may stop at its --timeout with the program's status (the
+	# main process had exited, another had not): a hang all the same.
+	[ "$vms" -ge $((limit * 1000)) ] && vt=1
 
 	total=$((total + 1))
 	[ "$nt" -eq 1 ] && what="the native run timed out (fix the list); "
+	[ "$vt" -eq 1 ] && [ "$nt" -eq 0 ] &&
+		what="${what}the VMM ran ${vms} ms; "
 	if [ "$(bin_state)" != "$(cat "$work/bin.state")" ]; then
 		what="${what}it changed bin/ (fix the list; fixture rebuilt); "
 		make_fixture
