@@ -111,6 +111,7 @@ struct process {
 	struct vcpu *vcpu;
 	struct lab2_task *task;		/* its slot in the process table */
 	int pid;
+	bool forked;			/* not the first process: log its pid */
 	const char *exe;		/* what /proc/self/exe reads */
 	int exe_fd;			/* its file, for execve of it, or -1 */
 	char exe_name[PATH_MAX];	/* exe, once execve has named it */

@@ -46,6 +46,8 @@
 /* The end-of-run warning names this many distinct syscalls at most. */
 #define UNANSWERED_SHOWN	16
 #define UNANSWERED_LIST_MAX	1024
+/* A log line's arguments: two paths at most, and numbers. */
+#define TRACE_ARGS_MAX		(2 * PATH_MAX + 256)
 
 long lab2_user_string(struct process *p, uint64_t addr, char *buf,
 		      size_t size)
@@ -520,32 +522,49 @@ static const struct syscall_desc syscalls[] = {
 	SYS(getcpu, "GETCPU", "xxx", getcpu),
 };
 
-/* The lab's log line: "OPEN ./ay_caramba 32834 511 - return 3". */
-static void trace(struct process *p, const struct syscall_desc *d,
-		  uint64_t nr, const uint64_t *a, long ret)
+/*
+ * The arguments of the lab's log line, formatted before the call: an
+ * execve replaces the memory its strings were in.
+ */
+static void trace_args(struct process *p, const struct syscall_desc *d,
+		       const uint64_t *a, char *buf, size_t size)
 {
 	char str[PATH_MAX];
+	size_t len = 0;
 	unsigned int i;
 
+	buf[0] = '\0';
+	for (i = 0; d && d->args[i] && len < size; i++) {
+		if (d->args[i] == 'x')
+			len += snprintf(buf + len, size - len, " %llx",
+					(unsigned long long)a[i]);
+		else if (d->args[i] == 's' &&
+			 !lab2_user_string(p, a[i], str, sizeof(str)))
+			len += snprintf(buf + len, size - len, " %s", str);
+		else if (d->args[i] == 's')
+			len += snprintf(buf + len, size - len,
+					" (bad string at %llx)",
+					(unsigned long long)a[i]);
+		else
+			len += snprintf(buf + len, size - len, " %lld",
+					(long long)a[i]);
+	}
+}
+
+/* The lab's log line: "OPEN ./ay_caramba 32834 511 - return 3". */
+static void trace(struct process *p, const struct syscall_desc *d,
+		  uint64_t nr, const char *args, long ret)
+{
+	/* As strace -f marks them: the first process's lines are the lab's. */
+	if (p->forked)
+		fprintf(p->trace, "[pid %d] ", p->pid);
 	if (d)
-		fprintf(p->trace, "%s", d->name);
+		fprintf(p->trace, "%s%s", d->name, args);
 	else if (syscall_name(nr))
 		fprintf(p->trace, "%s (not answered)", syscall_name(nr));
 	else
 		fprintf(p->trace, "SYSCALL_%llu (not answered)",
 			(unsigned long long)nr);
-	for (i = 0; d && d->args[i]; i++) {
-		if (d->args[i] == 'x')
-			fprintf(p->trace, " %llx", (unsigned long long)a[i]);
-		else if (d->args[i] == 's' &&
-			 !lab2_user_string(p, a[i], str, sizeof(str)))
-			fprintf(p->trace, " %s", str);
-		else if (d->args[i] == 's')
-			fprintf(p->trace, " (bad string at %llx)",
-				(unsigned long long)a[i]);
-		else
-			fprintf(p->trace, " %lld", (long long)a[i]);
-	}
 	if (p->exited)
 		fprintf(p->trace, "\n");
 	else
@@ -557,8 +576,11 @@ long syscall_dispatch(struct process *p, uint64_t nr,
 {
 	const struct syscall_desc *d = nr < ARRAY_SIZE(syscalls) &&
 				       syscalls[nr].fn ? &syscalls[nr] : NULL;
+	char shown[TRACE_ARGS_MAX];
 	long ret;
 
+	if (p->trace)
+		trace_args(p, d, args, shown, sizeof(shown));
 	if (d) {
 		ret = d->fn(p, args);
 	} else {
@@ -569,7 +591,7 @@ long syscall_dispatch(struct process *p, uint64_t nr,
 		ret = -ENOSYS;
 	}
 	if (p->trace)
-		trace(p, d, nr, args, ret);
+		trace(p, d, nr, shown, ret);
 	return ret;
 }
 

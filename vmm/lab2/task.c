@@ -325,6 +325,7 @@ static int clone_process(struct process *c, const struct process *p)
 	c->alarm_interval = 0;
 	c->alarm_timer_made = false;
 	c->task = NULL;
+	c->forked = true;
 	c->regs = NULL;
 	c->trace = p->trace;
 	c->sigpending = 0;
