@@ -51,10 +51,8 @@
 #define PROC_MAX_ARGS		(64 * 1024)
 #define PROC_MAX_ENV		(64 * 1024)
 
-/* A fixed, small environment: the host's is none of the guest's business. */
-static const char *const guest_env[] = {
-	"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb", NULL,
-};
+/* The VMM's environment is the program's, as exec passes it on. */
+extern char **environ;
 
 void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 		  const char *exe, FILE *trace)
@@ -354,13 +352,15 @@ static int enter_user(struct process *p, uint64_t rip, uint64_t rsp)
 static int process_start(struct process *p)
 {
 	uint64_t rsp;
+	int envc = 0;
 
 	if (p->entered) {
 		pr_err("lab2: the boot stub said it was ready twice");
 		return -1;
 	}
-	if (build_stack(p, p->argc, p->argv, ARRAY_SIZE(guest_env) - 1,
-			(char *const *)guest_env, &rsp)) {
+	while (environ && environ[envc])
+		envc++;
+	if (build_stack(p, p->argc, p->argv, envc, environ, &rsp)) {
 		pr_err("lab2: the arguments do not fit on the stack");
 		return -1;
 	}

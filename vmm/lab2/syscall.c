@@ -319,15 +319,13 @@ static SYS_DECL(prctl)
 	}
 }
 
+/* The host's: the program runs on its kernel, as it would natively. */
 static SYS_DECL(uname)
 {
-	struct utsname u = {};
+	struct utsname u;
 
-	strcpy(u.sysname, "Linux");
-	strcpy(u.nodename, "kvmlab");
-	strcpy(u.release, "6.1.0-kvmlab");
-	strcpy(u.version, "#1");
-	strcpy(u.machine, "x86_64");
+	if (uname(&u) < 0)
+		return -errno;
 	return lab2_copy_to_user(p, a[0], &u, sizeof(u));
 }
 
