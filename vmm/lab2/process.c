@@ -51,8 +51,7 @@
 #define PROC_MAX_ARGS		(64 * 1024)
 #define PROC_MAX_ENV		(64 * 1024)
 
-/* The VMM's environment is the program's, as exec passes it on. */
-extern char **environ;
+/* The VMM's environment (unistd.h's environ) is the program's. */
 
 void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 		  const char *exe, FILE *trace)
