@@ -16,9 +16,9 @@
 # line of the VMM's stderr (it names the syscalls it did not answer);
 # then "N of M match". Exit status 1 if the VMM crashed (the status
 # differs and the VMM said why with a "vmm:" error that is not a signal
-# it gave the program, as "a page fault (SIGSEGV)") or hung on any
-# command, else 0: a mismatch alone is the matrix's news, not the
-# tool's failure.
+# it gave the program, as "a page fault (SIGSEGV)") or hung (its run
+# took MATRIX_TIMEOUT, the native one did not) on any command, else 0:
+# a mismatch alone is the matrix's news, not the tool's failure.
 #
 # The fair setup. In the VMM a path resolves in the sandbox: "/" is
 # COPY_B, so "sh -c ls" execs COPY_B/bin/ls and a "#!/bin/sh" script
@@ -29,7 +29,8 @@
 #   bin/      busybox and a symbolic link per applet (sh among them),
 #             bash-static, zsh-static, mksh-static, sash, and the C
 #             programs of tools/lab2-matrix/ built with glibc (-static
-#             and -static-pie), musl and dietlibc: NAME-glibc, NAME-pie,
+#             and -static-pie), musl and dietlibc: NAME-glibc, NAME-pie
+#             (glibc's: Debian's musl-gcc cannot -static-pie),
 #             NAME-musl, NAME-diet
 #   etc/      passwd and group with root alone, for ls -l's names
 #   tmp/      for the shells' here-documents
@@ -45,7 +46,9 @@
 # off, MATRIX_TIMEOUT seconds each (default 10). The program is
 # argv[0] "/bin/NAME" in both where the host's /bin/NAME is the same
 # file (busybox and the shells), since --elf gives the guest the host
-# path it was given.
+# path it was given. The native run has its own PID namespace (bwrap
+# is its pid 1): what the program leaves running when it exits is
+# killed with it, and cannot write into the next command's copy.
 #
 # Environment: MATRIX_LIST (the command list), MATRIX_ONLY (a regular
 # expression: only the commands it matches), MATRIX_TIMEOUT, MATRIX_VMM
