@@ -41,9 +41,10 @@
 #             devices itself, as it must for a user's plain directory
 # and a few files, a subdirectory, symbolic links, an archive. Every
 # fixture time is one fixed instant, so that ls -l prints the same in
-# both. Both runs start in "/", with the VMM's fixed environment (HOME=/
-# PATH=/bin:/usr/bin TERM=dumb), stdin from one fixed file, core dumps
-# off, MATRIX_TIMEOUT seconds each (default 10). The program is
+# both. Both runs start in "/", with one environment (HOME=/
+# PATH=/bin:/usr/bin TERM=dumb; the VMM passes its own on), stdin from
+# one fixed file, core dumps off, MATRIX_TIMEOUT seconds each (default
+# 10). The program is
 # argv[0] "/bin/NAME" in both where the host's /bin/NAME is the same
 # file (busybox and the shells), since --elf gives the guest the host
 # path it was given. The native run has its own PID namespace (bwrap
