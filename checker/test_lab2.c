@@ -288,6 +288,7 @@ static const struct matrix_row matrix[] = {
 	OURS("families.musl", "processes"),
 	OURS("families.glibc", "processes"),
 	OURS("families.musl", "memory"), OURS("families.glibc", "memory"),
+	OURS("families.musl", "busy"), OURS("families.glibc", "busy"),
 	/* Processes: pipelines, substitutions, subshells, traps, jobs. */
 	BB("sh", "-c", "ls | sort | head -n 3"),
 	BB("sh", "-c", "echo $(wc -l < a.txt) $(ls sub); x=$(echo in); echo $x"),

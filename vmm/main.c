@@ -420,6 +420,20 @@ static void report_stats(const struct vmm_options *opts,
 		stats_print_json(stderr, stats);
 }
 
+/*
+ * Who looks at the exits: the debugging tools if asked for, otherwise
+ * Lab 2's process (signals for a program busy in ring 3), or nobody.
+ */
+static const struct run_hook *run_hook(struct vmm *vmm,
+				       const struct guest_plan *plan)
+{
+	const struct run_hook *hook = debug_hook(&vmm->debug);
+
+	if (!hook && plan->lab2)
+		hook = process_hook(&vmm->proc);
+	return hook;
+}
+
 static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 		     const struct guest_plan *plan)
 {
@@ -441,8 +455,10 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 		timeout_disarm();
 		return VMM_SETUP_ERROR;
 	}
-	result = run_vcpu(&vmm->vcpu, &vmm->vm, &state,
-			  debug_hook(&vmm->debug));
+	result = run_vcpu(&vmm->vcpu, &vmm->vm, &state, run_hook(vmm, plan));
+	/* No kick may reach the vCPU now: it is about to go. */
+	if (plan->lab2)
+		task_kick_reaches(NULL);
 	simvirtio_poll_stop(&vmm->poller);
 	/*
 	 * Flush the guest's output while the timeout's backstop is still

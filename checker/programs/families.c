@@ -354,6 +354,41 @@ static void processes(const char *self)
 	execl(self, "families", "exec-child", (char *)NULL);
 }
 
+static int ticks;
+
+static void on_tick(int sig)
+{
+	SET(ticks, GET(ticks) + 1);
+}
+
+/*
+ * Signals to a program busy in ring 3, which makes no syscall: its
+ * own interval timer, and another process's kill.
+ */
+static void busy(void)
+{
+	struct itimerval every = { { 0, 20000 }, { 0, 20000 } }, off = {};
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	struct sigaction sa = { .sa_handler = on_tick };
+	long spins = 0;
+	pid_t pid;
+
+	sigaction(SIGALRM, &sa, NULL);
+	show("setitimer", setitimer(ITIMER_REAL, &every, NULL));
+	while (GET(ticks) < 3)
+		spins++;
+	show("ticks", GET(ticks) >= 3);
+	setitimer(ITIMER_REAL, &off, NULL);
+	fflush(stdout);
+	pid = fork();
+	if (!pid)
+		for (;;)
+			spins++;
+	nanosleep(&nap, NULL);
+	show("kill-spinner", kill(pid, SIGKILL));
+	show("spinner", child_status(pid));
+}
+
 static void memory(void)
 {
 	char *big, *f, *r;
@@ -401,7 +436,7 @@ int main(int argc, char **argv)
 		{ "files", files }, { "dirs", dirs }, { "fds", fds },
 		{ "clocks", clocks }, { "signals", signals },
 		{ "handlers", handlers }, { "memory", memory },
-		{ "fault", fault }, { "vsyscall", vsyscall },
+		{ "fault", fault }, { "vsyscall", vsyscall }, { "busy", busy },
 	};
 	unsigned int i;
 
@@ -420,6 +455,6 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	fprintf(stderr, "usage: families files|dirs|fds|clocks|signals|handlers|processes|memory|fault|vsyscall\n");
+	fprintf(stderr, "usage: families files|dirs|fds|clocks|signals|handlers|processes|memory|fault|vsyscall|busy\n");
 	return 2;
 }

@@ -53,6 +53,13 @@ static enum run_result run_loop(struct vcpu *vcpu, struct run_state *state)
 			/* A signal: the timeout, or one to ignore. */
 			if (errno == EINTR || errno == EAGAIN) {
 				state->stats.interrupted++;
+				look = hook && hook->interrupted ?
+				       hook->interrupted(hook->data, vcpu) :
+				       RUN_HOOK_PASS;
+				if (look == RUN_HOOK_STOP)
+					return RUN_ERROR;
+				if (look == RUN_HOOK_HALT)
+					return RUN_HALTED;
 				continue;
 			}
 			pr_err("KVM_RUN: %s", strerror(errno));

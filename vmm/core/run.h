@@ -26,18 +26,22 @@ enum run_result {
  * exit was the hook's (a debug exit) and runs the vCPU again, and
  * RUN_HOOK_STOP ends the run (RUN_ERROR). handled() runs after the
  * exit handler, with its verdict, and may end the run the same way.
- * Either may be NULL.
+ * interrupted() runs when a signal made KVM_RUN return EINTR: Lab 2
+ * delivers a signal to a program busy in ring 3 there, and says
+ * RUN_HOOK_HALT if that ended it (RUN_HALTED). Any may be NULL.
  */
 enum run_hook_verdict {
 	RUN_HOOK_PASS,
 	RUN_HOOK_RESUME,
 	RUN_HOOK_STOP,
+	RUN_HOOK_HALT,		/* interrupted() only: the guest is done */
 };
 
 struct run_hook {
 	enum run_hook_verdict (*exit)(void *data, struct vcpu *vcpu);
 	enum run_hook_verdict (*handled)(void *data, struct vcpu *vcpu,
 					 enum exit_verdict verdict);
+	enum run_hook_verdict (*interrupted)(void *data, struct vcpu *vcpu);
 	void *data;
 };
 

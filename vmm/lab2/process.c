@@ -23,7 +23,9 @@
 #include "core/log.h"
 #include "lab2/process.h"
 #include "lab2/syscall.h"
+#include "core/timeout.h"
 #include "lab2/sys.h"
+#include "lab2/task.h"
 #include "lab2/uaccess.h"
 
 #define USER_DPL		3
@@ -322,6 +324,8 @@ int process_enter(struct process *p, const struct kvm_regs *regs)
 	if (p->sync_regs)
 		p->vcpu->run->kvm_valid_regs = SYNC_REGS_NEEDED;
 	p->entered = true;
+	/* A kick to this thread now stops its KVM_RUN too. */
+	task_kick_reaches(p->vcpu->run);
 	return 0;
 }
 
@@ -425,6 +429,41 @@ int process_set_regs(struct process *p, const struct kvm_regs *regs)
 		run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
 	}
 	return 0;
+}
+
+/*
+ * KVM_RUN said EINTR: a signal to this thread, another process's kill
+ * or an alarm (task.c's kick), or --timeout's. A program busy in ring 3
+ * makes no syscall: its signals are delivered here, where it stands.
+ * In the stub (a syscall or a fault on its way), the exit that follows
+ * delivers them.
+ */
+static enum run_hook_verdict process_interrupted(void *data,
+						 struct vcpu *vcpu)
+{
+	struct process *p = data;
+	struct kvm_regs regs;
+
+	WRITE_ONCE(vcpu->run->immediate_exit, 0);
+	if (!p->entered || timeout_expired())
+		return RUN_HOOK_PASS;
+	time_check_alarm(p);
+	if (!signal_acts(p) || process_get_regs(p, &regs) ||
+	    regs.rip < PROC_USER_BASE)
+		return RUN_HOOK_PASS;
+	signal_deliver(p, &regs);
+	if (p->exited) {
+		task_end_first(p);
+		return RUN_HOOK_HALT;
+	}
+	return process_set_regs(p, &regs) ? RUN_HOOK_STOP : RUN_HOOK_PASS;
+}
+
+const struct run_hook *process_hook(struct process *p)
+{
+	p->hook.interrupted = process_interrupted;
+	p->hook.data = p;
+	return &p->hook;
 }
 
 /* The stub's ports: "ready", "syscall" and "fault". Writes only. */

@@ -22,6 +22,7 @@
 
 #include "core/bus.h"
 #include "core/guest_mem.h"
+#include "core/run.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "lab2/elf_loader.h"
@@ -137,6 +138,7 @@ struct process {
 	bool regs_replaced;		/* return with *regs as they are */
 	bool entered;
 	bool sync_regs;			/* registers through kvm_run */
+	struct run_hook hook;		/* process_hook()'s */
 	FILE *trace;			/* --strace, or NULL */
 	struct lab2_sigaction sigactions[PROC_NR_SIGNALS];
 	uint64_t sigmask;		/* blocked signals, bit n - 1 */
@@ -191,6 +193,12 @@ int process_get_sregs(struct process *p, struct kvm_sregs *sregs);
 
 /* Ring 3 with @regs, for a vCPU whose sregs are p->user_sregs. */
 int process_enter(struct process *p, const struct kvm_regs *regs);
+
+/*
+ * The run loop's hook for @p: a signal that interrupts KVM_RUN is
+ * delivered to a program busy in ring 3.
+ */
+const struct run_hook *process_hook(struct process *p);
 
 /* The registers for the next entry to ring 3 (through kvm_run, or not). */
 int process_set_regs(struct process *p, const struct kvm_regs *regs);

@@ -115,6 +115,8 @@ void process_end(struct process *p, int code, int sig)
 	if (p->exited)
 		return;
 	p->exited = true;
+	/* Its vCPU runs no more: a kick must not touch its kvm_run. */
+	task_kick_reaches(NULL);
 	p->term_sig = sig;
 	p->exit_code = code & PROC_STATUS_MASK;
 	p->status = sig ? PROC_STATUS_SIGNALED + sig : p->exit_code;

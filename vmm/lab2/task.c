@@ -101,8 +101,25 @@ static pthread_mutex_t tasks_lock;
 static pthread_cond_t tasks_changed;
 static int next_pid = FIRST_PID;
 
+/* This thread's kvm_run, which a kick stops (task_kick_reaches()). */
+static __thread struct kvm_run *kick_run;
+
+/*
+ * Async-signal-safe: one relaxed load and one store, as the timeout's
+ * handler does. KVM_RUN checks immediate_exit on entry, so a kick that
+ * lands just before it still stops it.
+ */
 static void kick_handler(int sig)
 {
+	struct kvm_run *run = READ_ONCE(kick_run);
+
+	if (run)
+		WRITE_ONCE(run->immediate_exit, 1);
+}
+
+void task_kick_reaches(struct kvm_run *run)
+{
+	WRITE_ONCE(kick_run, run);
 }
 
 /*
@@ -412,7 +429,7 @@ static void *child_main(void *arg)
 		process_end(p, 0, SIGKILL);
 		goto out_vcpu;
 	}
-	result = run_vcpu(&c->vcpu, &c->vm, &state, NULL);
+	result = run_vcpu(&c->vcpu, &c->vm, &state, process_hook(p));
 	if (!p->exited) {
 		if (result != RUN_TIMED_OUT)
 			pr_err("lab2: process %d stopped: %s",

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/kvm.h>
+
 #include "lab2/process.h"
 
 /*
@@ -36,6 +38,13 @@ void task_end_first(struct process *p);
 
 /* kill(2) from @p: @pid as kill takes it, @sig 0 to only check. */
 long task_kill(struct process *p, int64_t pid, int sig, int code);
+
+/*
+ * This thread's vCPU, from now on: a kick (another process's signal,
+ * an alarm) sets its immediate_exit, so that even a program that
+ * makes no syscall leaves KVM_RUN to take the signal.
+ */
+void task_kick_reaches(struct kvm_run *run);
 
 /* Block until a signal @p can take arrives: pause, sigsuspend. */
 void task_wait_signal(struct process *p);
