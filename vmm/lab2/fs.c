@@ -360,8 +360,11 @@ SYS_DECL(faccessat2)
 
 /* ---- directories ---- */
 
-/* The host fills the guest's buffer directly: the same record layout. */
-SYS_DECL(getdents64)
+/*
+ * The host fills the guest's buffer directly: the same record layout,
+ * for getdents64 and for the old getdents (dietlibc's readdir) alike.
+ */
+static long do_getdents(struct process *p, const uint64_t *a, long nr)
 {
 	int fd = fd_host(p, a[0]);
 	uint64_t len = a[2] < DIRENT_MAX ? a[2] : DIRENT_MAX;
@@ -371,21 +374,17 @@ SYS_DECL(getdents64)
 		return fd;
 	if (!buf)
 		return -EFAULT;
-	return host_result(syscall(SYS_getdents64, fd, buf, len));
+	return host_result(syscall(nr, fd, buf, len));
 }
 
-/* The old getdents (dietlibc's readdir): the host's x86-64 one. */
+SYS_DECL(getdents64)
+{
+	return do_getdents(p, a, SYS_getdents64);
+}
+
 SYS_DECL(getdents)
 {
-	int fd = fd_host(p, a[0]);
-	uint64_t len = a[2] < DIRENT_MAX ? a[2] : DIRENT_MAX;
-	void *buf = lab2_user_buf(p, a[1], len);
-
-	if (fd < 0)
-		return fd;
-	if (!buf)
-		return -EFAULT;
-	return host_result(syscall(SYS_getdents, fd, buf, len));
+	return do_getdents(p, a, SYS_getdents);
 }
 
 SYS_DECL(getcwd)
