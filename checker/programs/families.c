@@ -403,13 +403,13 @@ static void memory(void)
 		free(big);
 	}
 	show("malloc-free-64x16MiB", i);
-	r = mmap(NULL, 512 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+	r = mmap(NULL, 128 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 		 -1, 0);
-	show("reserve-512MiB", r != MAP_FAILED);
+	show("reserve-128MiB", r != MAP_FAILED);
 	show("mprotect", mprotect(r, 4096, PROT_READ | PROT_WRITE));
 	r[0] = 'x';
 	show("touched", r[0]);
-	show("munmap", munmap(r, 512 << 20));
+	show("munmap", munmap(r, 128 << 20));
 	fd = open("a.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	write(fd, "file bytes\n", 11);
 	f = mmap(NULL, 11, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -184,6 +184,9 @@ static bool map_on_demand(struct process *p, const struct fault_frame *f,
 	if (f->vector != X86_PF || (f->error & PF_PRESENT) ||
 	    cr2 < PROC_USER_BASE || cr2 >= p->mem->size)
 		return false;
+	/* The stack's guard page stays unmapped: an overflow faults. */
+	if (cr2 >= p->stack_low - PROC_STACK_GUARD && cr2 < p->stack_low)
+		return false;
 	pml4e = table_entry(p, cr3, cr2, PML4_SHIFT);
 	if (!pml4e || !(*pml4e & PTE_PRESENT))
 		return false;

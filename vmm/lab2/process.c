@@ -265,7 +265,7 @@ static int process_layout(struct process *p, const struct elf_image *img)
 	p->brk_start = ALIGN(img->end, PROC_PAGE_SIZE);
 	p->brk = p->brk_start;
 	p->stack_low = p->mem->size - PROC_STACK_SIZE;
-	p->vdso = p->stack_low - PROC_VDSO_SIZE;
+	p->vdso = p->stack_low - PROC_STACK_GUARD - PROC_VDSO_SIZE;
 	p->mmap_top = p->vdso;
 	p->nr_vmas = 0;
 	if (p->brk_start > p->vdso) {

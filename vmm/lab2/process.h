@@ -44,6 +44,11 @@
 #define PROC_STATUS_MASK	0xff
 #define PROC_STACK_SIZE		0x800000ULL	/* 8 MiB, Linux's default */
 /*
+ * Below the stack, one 2 MiB page the VMM never maps: a runaway
+ * recursion faults there (SIGSEGV), as at Linux's stack limit.
+ */
+#define PROC_STACK_GUARD	0x200000ULL
+/*
  * The program's segments go above the first 2 MiB page: the stub, its
  * tables and its stack, which ring 3 cannot touch (lab2_stub.asm).
  */
@@ -53,10 +58,12 @@
 /* The stub maps the first GiB: all the RAM a program may have. */
 #define PROC_MEM_MAX		0x40000000ULL
 /*
- * All of it by default: the host backs RAM lazily, so what the program
- * never touches (a PROT_NONE reservation, say) costs nothing.
+ * 256 MiB by default. The host backs RAM lazily, so what the program
+ * never touches (a PROT_NONE reservation, say) costs nothing; but
+ * every process maps its own, inside one VMM, and a grader's address
+ * space limit (make grade's sandbox: 4 GiB) counts them all.
  */
-#define PROC_MEM_DEFAULT	PROC_MEM_MAX
+#define PROC_MEM_DEFAULT	0x10000000ULL
 /* Room for the vDSO image (guest_64_bits/vdso.c), below the stack. */
 #define PROC_VDSO_SIZE		0x2000ULL
 /* Set, it makes the VMM use the register ioctls (for make bench). */
@@ -129,6 +136,7 @@ struct process {
 	struct lab2_vma vmas[PROC_MAX_VMAS];	/* sorted, disjoint */
 	unsigned int nr_vmas;
 	unsigned int umask;
+	int nice;			/* getpriority, setpriority */
 	uint64_t fs_base, gs_base;	/* arch_prctl */
 	int argc;			/* the program's arguments */
 	char *const *argv;

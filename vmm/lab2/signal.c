@@ -542,23 +542,23 @@ static long do_kill(struct process *p, int64_t pid, uint64_t sig, int code)
 
 SYS_DECL(kill)
 {
-	return do_kill(p, (int64_t)a[0], a[1], SI_USER);
+	return do_kill(p, (int32_t)a[0], a[1], SI_USER);
 }
 
 SYS_DECL(tkill)
 {
-	if ((int64_t)a[0] <= 0)
+	if ((int32_t)a[0] <= 0)
 		return -EINVAL;
-	return do_kill(p, (int64_t)a[0], a[1], SI_TKILL);
+	return do_kill(p, (int32_t)a[0], a[1], SI_TKILL);
 }
 
 SYS_DECL(tgkill)
 {
-	if ((int64_t)a[0] <= 0 || (int64_t)a[1] <= 0)
+	if ((int32_t)a[0] <= 0 || (int32_t)a[1] <= 0)
 		return -EINVAL;
-	if (a[0] != a[1])
+	if ((int32_t)a[0] != (int32_t)a[1])
 		return -ESRCH;	/* one thread per process: tid == pid */
-	return do_kill(p, (int64_t)a[1], a[2], SI_TKILL);
+	return do_kill(p, (int32_t)a[1], a[2], SI_TKILL);
 }
 
 bool signal_catches(const struct process *p, int sig)

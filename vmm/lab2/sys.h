@@ -146,6 +146,7 @@ SYS_DECL(fork);
 SYS_DECL(vfork);
 SYS_DECL(clone);
 SYS_DECL(wait4);
+SYS_DECL(waitid);
 SYS_DECL(pause);
 SYS_DECL(rt_sigsuspend);
 SYS_DECL(getpid);
@@ -160,6 +161,10 @@ void task_exec_done(struct process *p);
 
 /* net.c: no network. */
 SYS_DECL(socket);
+SYS_DECL(socketpair);
+SYS_DECL(sendto);
+SYS_DECL(recvfrom);
+SYS_DECL(shutdown);
 SYS_DECL(getsockname);
 SYS_DECL(getpeername);
 

@@ -292,16 +292,76 @@ static SYS_DECL(getcpu)
 	return 0;
 }
 
-/* One vCPU: the program runs on CPU 0, alone. */
+/*
+ * The host's CPUs, as a program would see them natively (nproc): each
+ * process runs on one vCPU, but processes run side by side on them.
+ */
 static SYS_DECL(sched_getaffinity)
 {
-	uint64_t mask = 1;
+	cpu_set_t set;
+	size_t len = sizeof(set);
 
-	if (a[1] < sizeof(mask))
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return -errno;
+	if (a[1] < sizeof(uint64_t) || (a[1] % sizeof(uint64_t)))
 		return -EINVAL;
-	if (lab2_copy_to_user(p, a[2], &mask, sizeof(mask)))
+	if (a[1] < len)
+		len = a[1];
+	if (lab2_copy_to_user(p, a[2], &set, len))
 		return -EFAULT;
-	return sizeof(mask);
+	return len;
+}
+
+/*
+ * The process's nice value, kept by the VMM: lowering the priority is
+ * anyone's right, raising it is root's (EACCES otherwise), as on Linux.
+ */
+#define NICE_MIN		(-20)
+#define NICE_MAX		19
+#define PRIO_BIAS		20	/* the raw syscall answers 20 - nice */
+
+static bool prio_target_ok(struct process *p, uint64_t which, uint64_t who)
+{
+	return which == PRIO_PROCESS && (!(int32_t)who ||
+					 (int32_t)who == p->pid);
+}
+
+static SYS_DECL(getpriority)
+{
+	if (a[0] > PRIO_USER)
+		return -EINVAL;
+	if (!prio_target_ok(p, a[0], a[1]))
+		return -ESRCH;
+	return PRIO_BIAS - p->nice;
+}
+
+static SYS_DECL(setpriority)
+{
+	int nice = (int32_t)a[2];
+
+	if (a[0] > PRIO_USER)
+		return -EINVAL;
+	if (!prio_target_ok(p, a[0], a[1]))
+		return -ESRCH;
+	nice = nice < NICE_MIN ? NICE_MIN : nice > NICE_MAX ? NICE_MAX : nice;
+	if (nice < p->nice && geteuid())
+		return -EACCES;
+	p->nice = nice;
+	return 0;
+}
+
+/* getrusage: the VMM's own times stand for the process's. */
+static SYS_DECL(getrusage)
+{
+	struct rusage ru;
+
+	if ((int32_t)a[0] != RUSAGE_SELF && (int32_t)a[0] != RUSAGE_CHILDREN &&
+	    (int32_t)a[0] != RUSAGE_THREAD)
+		return -EINVAL;
+	if (getrusage((int32_t)a[0] == RUSAGE_CHILDREN ? RUSAGE_CHILDREN :
+		      RUSAGE_SELF, &ru) < 0)
+		return -errno;
+	return lab2_copy_to_user(p, a[1], &ru, sizeof(ru));
 }
 
 /* The thread's name (PR_SET_NAME, PR_GET_NAME); nothing else is kept. */
@@ -343,7 +403,7 @@ static SYS_DECL(prlimit64)
 {
 	struct rlimit lim;
 
-	if (a[0] && a[0] != (uint64_t)p->pid)
+	if ((int32_t)a[0] && (int32_t)a[0] != p->pid)
 		return -ESRCH;
 	if (!a[3])
 		return 0;
@@ -418,6 +478,10 @@ static const struct syscall_desc syscalls[] = {
 	SYS(dup, "DUP", "d", dup),
 	SYS(sendfile, "SENDFILE", "ddxd", sendfile),
 	SYS(socket, "SOCKET", "ddd", socket),
+	SYS(socketpair, "SOCKETPAIR", "dddx", socketpair),
+	SYS(sendto, "SENDTO", "dxddxd", sendto),
+	SYS(recvfrom, "RECVFROM", "dxddxx", recvfrom),
+	SYS(shutdown, "SHUTDOWN", "dd", shutdown),
 	SYS(getsockname, "GETSOCKNAME", "dxx", getsockname),
 	SYS(getpeername, "GETPEERNAME", "dxx", getpeername),
 	SYS(dup2, "DUP2", "dd", dup2),
@@ -433,6 +497,7 @@ static const struct syscall_desc syscalls[] = {
 	SYS(execve, "EXECVE", "sxx", execve),
 	SYS(exit, "EXIT", "d", exit),
 	SYS(wait4, "WAIT4", "dxdx", wait4),
+	SYS(waitid, "WAITID", "ddxdx", waitid),
 	SYS(kill, "KILL", "dd", kill),
 	SYS(uname, "UNAME", "x", uname),
 	SYS(fcntl, "FCNTL", "ddx", fcntl),
@@ -466,6 +531,9 @@ static const struct syscall_desc syscalls[] = {
 	SYS(getegid, "GETEGID", "", getegid),
 	SYS(setpgid, "SETPGID", "dd", setpgid),
 	SYS(getppid, "GETPPID", "", getppid),
+	SYS(getpriority, "GETPRIORITY", "dd", getpriority),
+	SYS(setpriority, "SETPRIORITY", "ddd", setpriority),
+	SYS(getrusage, "GETRUSAGE", "dx", getrusage),
 	SYS(sysinfo, "SYSINFO", "x", sysinfo),
 	SYS(getpgrp, "GETPGRP", "", getpgrp),
 	SYS(getgroups, "GETGROUPS", "dx", getgroups),

@@ -616,18 +616,19 @@ static bool wait_matches(const struct lab2_task *t,
 	return true;
 }
 
-SYS_DECL(wait4)
+/*
+ * Wait for a child that matches @pid (as wait4 takes it): its pid,
+ * with its Linux wait status in @status; 0 with WNOHANG if none has
+ * ended yet; -ECHILD if there is none; -EINTR if a signal comes.
+ * With @reap false (waitid's WNOWAIT) the zombie stays.
+ */
+static long wait_child(struct process *p, int64_t pid, bool nohang,
+		       bool reap, int *status)
 {
 	struct lab2_task *self = p->task;
-	int64_t pid = (int32_t)a[0];
-	uint64_t options = a[2];
-	int status = 0;
 	bool any;
 	long ret;
 
-	if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED |
-				  __WALL | __WCLONE))
-		return -EINVAL;
 	pthread_mutex_lock(&tasks_lock);
 	for (;;) {
 		unsigned int i;
@@ -641,13 +642,14 @@ SYS_DECL(wait4)
 				continue;
 			any = true;
 			if (t->state == TASK_ZOMBIE) {
-				status = t->wait_status;
+				*status = t->wait_status;
 				ret = t->pid;
-				t->state = TASK_FREE;
+				if (reap)
+					t->state = TASK_FREE;
 				break;
 			}
 		}
-		if (ret || !any || (options & WNOHANG))
+		if (ret || !any || nohang)
 			break;
 		time_check_alarm(p);
 		if (signal_deliverable(p) || timeout_expired()) {
@@ -658,18 +660,81 @@ SYS_DECL(wait4)
 	}
 	pthread_mutex_unlock(&tasks_lock);
 	/* No child at all: ECHILD, WNOHANG or not; 0 is "none ended yet". */
-	if (!any)
-		return -ECHILD;
+	return any ? ret : -ECHILD;
+}
+
+/* No usage is kept per process: what wait4 and waitid report is zero. */
+static long put_rusage(struct process *p, uint64_t addr)
+{
+	struct rusage ru = {};
+
+	return addr ? lab2_copy_to_user(p, addr, &ru, sizeof(ru)) : 0;
+}
+
+SYS_DECL(wait4)
+{
+	int status = 0;
+	long ret;
+
+	if (a[2] & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WALL |
+			       __WCLONE))
+		return -EINVAL;
+	ret = wait_child(p, (int32_t)a[0], a[2] & WNOHANG, true, &status);
 	if (ret > 0 && a[1] &&
 	    lab2_copy_to_user(p, a[1], &status, sizeof(status)))
 		return -EFAULT;
-	if (ret > 0 && a[3]) {
-		struct rusage ru = {};
-
-		if (lab2_copy_to_user(p, a[3], &ru, sizeof(ru)))
-			return -EFAULT;
-	}
+	if (ret > 0 && put_rusage(p, a[3]))
+		return -EFAULT;
 	return ret;
+}
+
+/* waitid: the same, the child's end told in a siginfo_t. */
+SYS_DECL(waitid)
+{
+	uint64_t options = a[3];
+	siginfo_t info;
+	int64_t pid;
+	int status = 0;
+	long ret;
+
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
+	    (options & ~(uint64_t)(WNOHANG | WEXITED | WSTOPPED |
+				   WCONTINUED | WNOWAIT | __WALL | __WCLONE)))
+		return -EINVAL;
+	switch (a[0]) {
+	case P_ALL:
+		pid = -1;
+		break;
+	case P_PID:
+		pid = (int32_t)a[1];
+		if (pid <= 0)
+			return -EINVAL;
+		break;
+	case P_PGID:
+		pid = (int32_t)a[1] ? -(int64_t)(int32_t)a[1] : 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Stops and continues never happen here: only ends are waited for. */
+	if (!(options & WEXITED))
+		return (options & WNOHANG) ? 0 : -ECHILD;
+	ret = wait_child(p, pid, options & WNOHANG, !(options & WNOWAIT),
+			 &status);
+	if (ret < 0)
+		return ret;
+	memset(&info, 0, sizeof(info));
+	if (ret > 0) {
+		info.si_signo = SIGCHLD;
+		info.si_pid = ret;
+		info.si_uid = getuid();
+		info.si_code = WIFSIGNALED(status) ? CLD_KILLED : CLD_EXITED;
+		info.si_status = WIFSIGNALED(status) ? WTERMSIG(status) :
+				 WEXITSTATUS(status);
+	}
+	if (a[2] && lab2_copy_to_user(p, a[2], &info, sizeof(info)))
+		return -EFAULT;
+	return put_rusage(p, a[4]) ? -EFAULT : 0;
 }
 
 void task_wait_signal(struct process *p)
@@ -805,7 +870,7 @@ SYS_DECL(setpgid)
 	struct lab2_task *t;
 	long ret = -ESRCH;
 
-	if ((int64_t)a[1] < 0)
+	if ((int32_t)a[1] < 0)
 		return -EINVAL;
 	pthread_mutex_lock(&tasks_lock);
 	t = a[0] ? task_find((int)a[0]) : p->task;
