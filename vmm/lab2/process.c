@@ -79,15 +79,22 @@ void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 	signal(SIGPIPE, SIG_IGN);
 }
 
-void process_destroy(struct process *p)
+void process_release_files(struct process *p)
 {
 	unsigned int i;
 
 	mm_release_all(p);
-	time_destroy(p);
-	for (i = 0; i < PROC_MAX_FDS; i++)
+	for (i = 0; i < PROC_MAX_FDS; i++) {
 		if (p->fds[i].host > STDERR_FILENO)
 			close(p->fds[i].host);
+		p->fds[i].host = -1;
+	}
+}
+
+void process_destroy(struct process *p)
+{
+	process_release_files(p);
+	time_destroy(p);
 	if (p->cwd_fd >= 0 && p->cwd_fd != p->root_fd)
 		close(p->cwd_fd);
 	if (p->root_fd >= 0)

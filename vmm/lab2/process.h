@@ -179,6 +179,12 @@ void process_init(struct process *p, struct guest_mem *mem, int root_fd,
 		  const char *exe, FILE *trace);
 void process_destroy(struct process *p);
 
+/*
+ * What a process's end closes first, before its parent hears of it:
+ * its descriptors (a pipe's reader then sees EOF) and its mappings.
+ */
+void process_release_files(struct process *p);
+
 /* Write shared file mappings back and drop them all (exec, exit). */
 void mm_release_all(struct process *p);
 

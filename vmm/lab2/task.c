@@ -268,6 +268,7 @@ void task_exit(struct process *p)
 
 	if (!t)
 		return;
+	process_release_files(p);
 	if (t->clear_tid)
 		lab2_copy_to_user(p, t->clear_tid, &zero, sizeof(zero));
 	pthread_mutex_lock(&tasks_lock);
@@ -288,6 +289,8 @@ void task_end_first(struct process *p)
 {
 	if (!p->task || p->task->ppid != INIT_PID)
 		return;
+	/* Its files close first: a child reading its pipe sees the end. */
+	process_release_files(p);
 	pthread_mutex_lock(&tasks_lock);
 	/* It is still counted itself until task_exit(). */
 	while (task_running() > 1 && !timeout_expired())
