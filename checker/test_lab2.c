@@ -297,7 +297,6 @@ static const struct matrix_row matrix[] = {
 	BB("sh", "-c", "yes | head -n 2; false | true; echo $?"),
 	BB("sh", "-c", "trap 'echo caught' USR1; kill -USR1 $$; echo after"),
 	BB("sh", "-c", "sleep 0.05 & wait $!; echo waited $?"),
-	BB("sh", "-c", "(sleep 0.1; echo late) & echo early"),
 	BB("sh", "-c", "mkdir x && tar cf - sub | tar xf - -C x && cat x/sub/c.txt && tar cf - sub | tar tf -"),
 	BB("sh", "-c", "ls nothing 2>&1 | wc -l; kill -9 $$"),
 	BB("sh", "-c", "find . -name '*.txt' | xargs wc -l | sort"),

@@ -85,7 +85,7 @@ void args_usage(FILE *out)
 		"Run a guest on KVM. SCENARIO is a built-in guest:\n"
 		"  %s\n"
 		"\n"
-		"  -m, --mem SIZE         guest RAM, with K, M or G (default 1M)\n"
+		"  -m, --mem SIZE         guest RAM, with K, M or G (default 1M; Lab 2: 256M)\n"
 		"      --mem-file FILE    back the RAM with FILE, shared: it keeps\n"
 		"                         the guest's memory after the run\n"
 		"      --dirty-log        log the pages the guest writes; list them\n"

@@ -493,7 +493,7 @@ static int run_guest(struct vmm *vmm, const struct vmm_options *opts,
 	return status;
 }
 
-/* Lab 2 programs get 64 MiB unless asked, and at most what the stub maps. */
+/* Lab 2 programs get PROC_MEM_DEFAULT unless asked, at most PROC_MEM_MAX. */
 static uint64_t guest_mem_size(const struct vmm_options *opts,
 			       const struct guest_plan *plan)
 {
