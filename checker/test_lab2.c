@@ -262,6 +262,7 @@ static const struct matrix_row matrix[] = {
 	BB("touch", "new"), BB("chmod", "600", "a.txt"),
 	BB("chmod", "-R", "go-rx", "sub"), BB("stat", "-c", "%s %a %F", "a.txt"),
 	BB("stat", "-L", "-c", "%s %F", "link"), BB("test", "-f", "a.txt"),
+	BB("ls", "-l", "a.txt", "sub"), BB("stat", "-c", "%U %G", "a.txt"),
 	BB("test", "-d", "a.txt"), BB("dd", "if=a.txt", "of=o", "bs=1", "count=3"),
 	BB("gzip", "-k", "a.txt"), BB("gzip", "-c", "b.txt"),
 	BB("hexdump", "-C", "a.txt"), BB("od", "-c", "b.txt"),
