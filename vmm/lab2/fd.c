@@ -167,29 +167,40 @@ SYS_DECL(fcntl)
 	}
 }
 
-static long do_pipe2(struct process *p, uint64_t addr, uint64_t flags)
+long fd_install_pair(struct process *p, const int host[2], bool cloexec,
+		     uint64_t addr)
 {
-	int host[2], fds[2];
-	long ret;
+	int fds[2];
 
-	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
-		return -EINVAL;
-	if (!lab2_user_buf(p, addr, sizeof(fds)))
-		return -EFAULT;
-	if (pipe2(host, (int)(flags & ~O_CLOEXEC) | O_CLOEXEC) < 0)
-		return -errno;
-	fds[0] = fd_install(p, host[0], flags & O_CLOEXEC);
+	fds[0] = fd_install(p, host[0], cloexec);
 	if (fds[0] < 0) {
 		close(host[1]);
 		return fds[0];
 	}
-	fds[1] = fd_install(p, host[1], flags & O_CLOEXEC);
+	fds[1] = fd_install(p, host[1], cloexec);
 	if (fds[1] < 0) {
 		fd_release(p, fds[0]);
 		return fds[1];
 	}
-	ret = lab2_copy_to_user(p, addr, fds, sizeof(fds));
-	return ret;
+	if (lab2_copy_to_user(p, addr, fds, sizeof(fds))) {
+		fd_release(p, fds[0]);
+		fd_release(p, fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long do_pipe2(struct process *p, uint64_t addr, uint64_t flags)
+{
+	int host[2];
+
+	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+		return -EINVAL;
+	if (!lab2_user_buf(p, addr, sizeof(int[2])))
+		return -EFAULT;
+	if (pipe2(host, (int)(flags & ~O_CLOEXEC) | O_CLOEXEC) < 0)
+		return -errno;
+	return fd_install_pair(p, host, flags & O_CLOEXEC, addr);
 }
 
 SYS_DECL(pipe)

@@ -19,31 +19,45 @@
 SYS_DECL(socketpair)
 {
 	int type = (int)a[1], fds[2];
-	int32_t guest[2];
-	long ret;
 
 	if ((int)a[0] != AF_UNIX)
 		return -EAFNOSUPPORT;
+	if (!lab2_user_buf(p, a[3], sizeof(fds)))
+		return -EFAULT;
 	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, (int)a[2], fds) < 0)
 		return -errno;
-	guest[0] = fd_install(p, fds[0], type & SOCK_CLOEXEC);
-	if (guest[0] < 0) {
-		close(fds[1]);
-		return guest[0];
-	}
-	guest[1] = fd_install(p, fds[1], type & SOCK_CLOEXEC);
-	ret = guest[1] < 0 ? guest[1] :
-	      lab2_copy_to_user(p, a[3], guest, sizeof(guest));
-	if (ret) {
-		sys_close(p, (uint64_t[]){ (uint64_t)guest[0] });
-		if (guest[1] >= 0)
-			sys_close(p, (uint64_t[]){ (uint64_t)guest[1] });
-	}
-	return ret;
+	return fd_install_pair(p, fds, type & SOCK_CLOEXEC, a[3]);
 }
 
 /* A read or write moves at most what Linux moves in one call. */
 #define NET_RW_MAX		0x7ffff000ULL
+
+/* The room the guest gives for an address (its socklen_t at @ulen). */
+static long guest_addr_room(struct process *p, uint64_t ulen,
+			    socklen_t *room)
+{
+	if (lab2_copy_from_user(p, room, ulen, sizeof(*room)))
+		return -EFAULT;
+	return (int)*room < 0 ? -EINVAL : 0;
+}
+
+/*
+ * An address back to the guest, cut to its @room, and its whole
+ * length at @ulen, as Linux reports it: 0 or -EFAULT.
+ */
+static long put_sockaddr(struct process *p, uint64_t uaddr, uint64_t ulen,
+			 const struct sockaddr_storage *addr, socklen_t len,
+			 socklen_t room)
+{
+	socklen_t copied = len < room ? len : room;
+
+	if (copied > sizeof(*addr))
+		copied = sizeof(*addr);
+	if (lab2_copy_to_user(p, uaddr, addr, copied) ||
+	    lab2_copy_to_user(p, ulen, &len, sizeof(len)))
+		return -EFAULT;
+	return 0;
+}
 
 /*
  * sendto on a connected pair: no address may be given (EISCONN, as
@@ -76,29 +90,25 @@ SYS_DECL(recvfrom)
 	uint64_t len = a[2] < NET_RW_MAX ? a[2] : NET_RW_MAX;
 	void *buf = lab2_user_buf(p, a[1], len);
 	struct sockaddr_storage addr;
-	socklen_t alen = sizeof(addr), have;
+	socklen_t alen = sizeof(addr), room = 0;
 	long ret;
 
 	if (fd < 0)
 		return fd;
 	if (!buf)
 		return -EFAULT;
+	if (a[4]) {
+		ret = guest_addr_room(p, a[5], &room);
+		if (ret)
+			return ret;
+	}
 	ret = recvfrom(fd, buf, len, (int)a[3], (struct sockaddr *)&addr,
 		       &alen);
 	if (ret < 0)
 		return -errno;
 	if (!a[4])
 		return ret;
-	if (lab2_copy_from_user(p, &have, a[5], sizeof(have)))
-		return -EFAULT;
-	if ((int)have < 0)
-		return -EINVAL;
-	if (alen < have)
-		have = alen;
-	if (lab2_copy_to_user(p, a[4], &addr, have) ||
-	    lab2_copy_to_user(p, a[5], &alen, sizeof(alen)))
-		return -EFAULT;
-	return ret;
+	return put_sockaddr(p, a[4], a[5], &addr, alen, room) ?: ret;
 }
 
 SYS_DECL(shutdown)
@@ -123,25 +133,19 @@ SYS_DECL(socket)
 static long do_sockname(struct process *p, const uint64_t *a, bool peer)
 {
 	struct sockaddr_storage addr;
-	socklen_t len, have;
+	socklen_t len = sizeof(addr), room;
 	int fd = fd_host(p, a[0]);
+	long err;
 
 	if (fd < 0)
 		return fd;
-	if (lab2_copy_from_user(p, &have, a[2], sizeof(have)))
-		return -EFAULT;
-	if ((int)have < 0)
-		return -EINVAL;
-	len = sizeof(addr);
+	err = guest_addr_room(p, a[2], &room);
+	if (err)
+		return err;
 	if ((peer ? getpeername(fd, (struct sockaddr *)&addr, &len) :
 		    getsockname(fd, (struct sockaddr *)&addr, &len)) < 0)
 		return -errno;
-	if (len < have)
-		have = len;
-	if (lab2_copy_to_user(p, a[1], &addr, have) ||
-	    lab2_copy_to_user(p, a[2], &len, sizeof(len)))
-		return -EFAULT;
-	return 0;
+	return put_sockaddr(p, a[1], a[2], &addr, len, room);
 }
 
 SYS_DECL(getsockname)

@@ -23,6 +23,13 @@ static inline long host_result(long ret)
 /* fd.c: the descriptor table, pipes, and waiting on descriptors. */
 int fd_host(struct process *p, uint64_t fd);
 long fd_install(struct process *p, int host, bool cloexec);
+/*
+ * Two host fds as the lowest free guest fds, their numbers written to
+ * the guest's int[2] at @addr (pipe2, socketpair): 0, or -errno with
+ * both closed.
+ */
+long fd_install_pair(struct process *p, const int host[2], bool cloexec,
+		     uint64_t addr);
 SYS_DECL(close);
 SYS_DECL(dup);
 SYS_DECL(dup2);
