@@ -142,23 +142,6 @@ static const char *const common_devices[] = {
 	"dev/null", "dev/zero", "dev/full", "dev/random", "dev/urandom",
 };
 
-static int open_common_device(const char *path, int flags)
-{
-	char host[SANDBOX_FD_PATH_MAX];
-	unsigned int i;
-
-	path += strspn(path, "/");
-	for (i = 0; i < ARRAY_SIZE(common_devices); i++) {
-		if (strcmp(path, common_devices[i]))
-			continue;
-		snprintf(host, sizeof(host), "/%s", common_devices[i]);
-		return open(host, (flags & (O_ACCMODE | O_NONBLOCK | O_PATH)) |
-				  O_CLOEXEC);
-	}
-	errno = ENOENT;
-	return -1;
-}
-
 /*
  * What a program reads of /etc to say who owns a file and what time it
  * is (ls -l, tar tv, date): the host's, read-only, where the sandbox
@@ -169,24 +152,42 @@ static const char *const common_etc[] = {
 	"etc/passwd", "etc/group", "etc/localtime", "etc/nsswitch.conf",
 };
 
-static int open_common_etc(const char *path, int flags)
+/*
+ * The host's file of that name if @path (from the root) is one of
+ * @names, opened with @flags: a host fd, or -1 with ENOENT.
+ */
+static int open_host_file(const char *const *names, unsigned int n,
+			  const char *path, int flags)
 {
 	char host[SANDBOX_FD_PATH_MAX];
 	unsigned int i;
 
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
-		goto none;
 	path += strspn(path, "/");
-	for (i = 0; i < ARRAY_SIZE(common_etc); i++) {
-		if (strcmp(path, common_etc[i]))
+	for (i = 0; i < n; i++) {
+		if (strcmp(path, names[i]))
 			continue;
-		snprintf(host, sizeof(host), "/%s", common_etc[i]);
-		return open(host, (flags & (O_NONBLOCK | O_PATH | O_DIRECTORY)) |
-				  O_RDONLY | O_CLOEXEC);
+		snprintf(host, sizeof(host), "/%s", names[i]);
+		return open(host, flags | O_CLOEXEC);
 	}
-none:
 	errno = ENOENT;
 	return -1;
+}
+
+static int open_common_device(const char *path, int flags)
+{
+	return open_host_file(common_devices, ARRAY_SIZE(common_devices), path,
+			      flags & (O_ACCMODE | O_NONBLOCK | O_PATH));
+}
+
+/* Read-only: a write or a creation goes to the sandbox's own /etc. */
+static int open_common_etc(const char *path, int flags)
+{
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
+		errno = ENOENT;
+		return -1;
+	}
+	return open_host_file(common_etc, ARRAY_SIZE(common_etc), path,
+			      flags & (O_NONBLOCK | O_PATH | O_DIRECTORY));
 }
 
 int sandbox_openat(int dirfd, const char *path, int flags, mode_t mode)
