@@ -36,6 +36,10 @@
 /* Linux's limits: strings of argv and envp together, and their count. */
 #define EXEC_STRINGS_MAX	(2 * 1024 * 1024)
 #define EXEC_VECTOR_MAX		(64 * 1024)
+/* One argument or variable at most, as Linux's MAX_ARG_STRLEN. */
+#define EXEC_STRING_MAX		(32 * 4096)
+/* Any of the execute bits: whoever may run it, execve tries. */
+#define EXEC_MODE_BITS		0111
 #define SHEBANG			"#!"
 #define SHEBANG_LINE_MAX	256
 #define SHEBANG_DEPTH		4	/* interpreters of interpreters */
@@ -85,7 +89,7 @@ static long add_string(struct exec_args *e, struct exec_vec *vec,
 static long copy_vector(struct process *p, struct exec_args *e,
 			struct exec_vec *vec, uint64_t uvec)
 {
-	char *s = malloc(PATH_MAX * 4);
+	char *s = malloc(EXEC_STRING_MAX);
 	long err = 0;
 	uint64_t i;
 
@@ -98,7 +102,7 @@ static long copy_vector(struct process *p, struct exec_args *e,
 					  sizeof(ptr));
 		if (err || !ptr)
 			break;
-		err = lab2_user_string(p, ptr, s, PATH_MAX * 4);
+		err = lab2_user_string(p, ptr, s, EXEC_STRING_MAX);
 		if (!err)
 			err = add_string(e, vec, s, false);
 	}
@@ -116,7 +120,7 @@ static long read_all(int fd, uint64_t max, uint8_t **buf, size_t *size)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EACCES;
-	if (!(st.st_mode & 0111))
+	if (!(st.st_mode & EXEC_MODE_BITS))
 		return -EACCES;
 	if ((uint64_t)st.st_size > max)
 		return -ENOMEM;

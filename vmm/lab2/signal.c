@@ -78,6 +78,9 @@ struct lab2_ucontext {
 	uint64_t sigmask;
 };
 
+/* siginfo_t is 128 bytes: signo, errno, code, a pad, then the union. */
+#define SIGINFO_FIELDS_BYTES	112
+
 /* siginfo_t, the fields a signal from here fills. */
 struct lab2_siginfo_abi {
 	int32_t signo, err, code, pad;
@@ -88,7 +91,7 @@ struct lab2_siginfo_abi {
 			int32_t status;	/* SIGCHLD */
 		} proc;
 		uint64_t addr;		/* faults */
-		uint8_t bytes[112];
+		uint8_t bytes[SIGINFO_FIELDS_BYTES];
 	};
 };
 
