@@ -173,13 +173,26 @@ static uint64_t *table_entry(struct process *p, uint64_t table,
 }
 
 /*
+ * One step of the walk: @table's entry for @addr, read once into
+ * @next. true if it leads to a table (present, not a large page).
+ */
+static bool walk_step(struct process *p, uint64_t table, uint64_t addr,
+		      unsigned int shift, uint64_t *next)
+{
+	const uint64_t *entry = table_entry(p, table, addr, shift);
+
+	*next = entry ? READ_ONCE(*entry) : 0;
+	return (*next & PTE_PRESENT) && !(*next & PTE_LARGE);
+}
+
+/*
  * A fault on RAM nobody has mapped yet: map its 2 MiB page. The walk
  * goes through the stub's own tables from CR3, each entry checked.
  */
 static bool map_on_demand(struct process *p, const struct fault_frame *f,
 			  uint64_t cr2, uint64_t cr3)
 {
-	uint64_t *pml4e, *pdpte, *pde;
+	uint64_t pml4e, pdpte, *pde;
 
 	if (f->vector != X86_PF || (f->error & PF_PRESENT) ||
 	    cr2 < PROC_USER_BASE || cr2 >= p->mem->size)
@@ -187,16 +200,13 @@ static bool map_on_demand(struct process *p, const struct fault_frame *f,
 	/* The stack's guard page stays unmapped: an overflow faults. */
 	if (cr2 >= p->stack_low - PROC_STACK_GUARD && cr2 < p->stack_low)
 		return false;
-	pml4e = table_entry(p, cr3, cr2, PML4_SHIFT);
-	if (!pml4e || !(*pml4e & PTE_PRESENT))
+	if (!walk_step(p, cr3, cr2, PML4_SHIFT, &pml4e) ||
+	    !walk_step(p, pml4e, cr2, PDPT_SHIFT, &pdpte))
 		return false;
-	pdpte = table_entry(p, *pml4e, cr2, PDPT_SHIFT);
-	if (!pdpte || !(*pdpte & PTE_PRESENT) || (*pdpte & PTE_LARGE))
+	pde = table_entry(p, pdpte, cr2, PD_SHIFT);
+	if (!pde || (READ_ONCE(*pde) & PTE_PRESENT))
 		return false;
-	pde = table_entry(p, *pdpte, cr2, PD_SHIFT);
-	if (!pde || (*pde & PTE_PRESENT))
-		return false;
-	*pde = ALIGN_DOWN(cr2, PAGE_2M) | PDE_USER_2M;
+	WRITE_ONCE(*pde, ALIGN_DOWN(cr2, PAGE_2M) | PDE_USER_2M);
 	return true;
 }
 
